@@ -1,0 +1,6 @@
+"""All models, imported here so ``Base.metadata`` is complete for Alembic and the drift test."""
+
+from bot.db.models.base import Base
+from bot.db.models.core import BotState, GuildSetting, ScheduledAction
+
+__all__ = ["Base", "BotState", "GuildSetting", "ScheduledAction"]
