@@ -79,9 +79,7 @@ class Scheduler:
             await session.execute(
                 update(ScheduledAction).where(ScheduledAction.status == "running").values(status="pending")
             )
-            rows = (
-                await session.scalars(select(ScheduledAction).where(ScheduledAction.status == "pending"))
-            ).all()
+            rows = (await session.scalars(select(ScheduledAction).where(ScheduledAction.status == "pending"))).all()
         jobs = [_job(r) for r in rows if self._owns(r.guild_id)]
         if isinstance(self._clock, FakeClock):
             self._clock.subscribe(self._on_clock)

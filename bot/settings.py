@@ -163,9 +163,7 @@ def _describe(error: Mapping[str, Any]) -> str:
 def load_settings(config: Path | str | None = None) -> Settings:
     """Load and validate settings; raise :class:`ConfigError` naming the key, value and what is allowed."""
     env = os.environ
-    path = (
-        Path(config) if config else (Path(env["HAPPYMOOD_CONFIG"]) if env.get("HAPPYMOOD_CONFIG") else None)
-    )
+    path = Path(config) if config else (Path(env["HAPPYMOOD_CONFIG"]) if env.get("HAPPYMOOD_CONFIG") else None)
     if path is not None:
         if not path.is_file():
             raise ConfigError(f"config file not found: {path}")

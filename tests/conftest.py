@@ -55,9 +55,7 @@ async def drop_pg_database(url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def db_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[str]:
+async def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     """An empty database URL, once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("db") / "happymood.db"

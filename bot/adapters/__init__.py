@@ -1,0 +1,1 @@
+"""Small Discord-facing helpers shared by the cogs (replies, checks, alert routing, snapshots)."""

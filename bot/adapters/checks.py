@@ -1,0 +1,48 @@
+"""Server-side permission checks for slash commands (``default_permissions`` is only a hint)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from bot.domain.guild_config import Access
+
+Need = Literal["configure", "coordinator", "moderator", "staff"]
+
+
+class NotAllowed(app_commands.CheckFailure):
+    """The member lacks the role for this command; answered with a localized ephemeral message."""
+
+    def __init__(self, need: Need) -> None:
+        super().__init__(need)
+        self.need = need
+
+
+async def member_may(interaction: discord.Interaction[Any], need: Need) -> bool:
+    member = interaction.user
+    if interaction.guild is None or not isinstance(member, discord.Member):
+        return False
+    runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    access = Access(await runtime.guild_config(interaction.guild.id))
+    role_ids = {role.id for role in member.roles}
+    is_admin = member.guild_permissions.administrator or member.id == interaction.guild.owner_id
+    return {
+        "configure": access.can_configure,
+        "coordinator": access.is_coordinator,
+        "moderator": access.is_moderator,
+        "staff": access.is_staff,
+    }[need](role_ids, is_admin)
+
+
+def require(need: Need) -> Callable[[Any], Any]:
+    """Decorator for app commands: refuse server-side unless the member has ``need``."""
+
+    async def predicate(interaction: discord.Interaction[Any]) -> bool:
+        if not await member_may(interaction, need):
+            raise NotAllowed(need)
+        return True
+
+    return app_commands.check(predicate)

@@ -1,0 +1,114 @@
+"""Which Discord permissions each feature needs, and what is missing in a guild.
+
+The caller computes effective permissions with discord.py (``channel.permissions_for(me)``) and hands
+them over as plain sets of permission names; this module only compares and explains. The field report:
+the worker on call could not stop a midnight spam attack because nobody had the right permissions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Feature(StrEnum):
+    core = "core"
+    antispam = "antispam"
+    lockdown = "lockdown"
+    desk = "desk"
+    welcome = "welcome"
+    automod = "automod"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    feature: Feature
+    permissions: frozenset[str]
+    channel_role: str | None = None  # a configured channel name (``mod_log``); None = guild-wide
+
+
+def _req(feature: Feature, perms: str, channel: str | None = None) -> Requirement:
+    return Requirement(feature, frozenset(perms.split()), channel)
+
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    _req(Feature.core, "view_channel send_messages embed_links read_message_history", "mod_log"),
+    _req(Feature.core, "view_channel send_messages embed_links", "announcements"),
+    _req(Feature.antispam, "manage_messages moderate_members read_message_history"),
+    _req(Feature.lockdown, "manage_roles manage_channels manage_guild"),
+    _req(Feature.automod, "manage_guild"),
+    _req(
+        Feature.desk,
+        "view_channel send_messages create_private_threads send_messages_in_threads manage_threads",
+        "staff_desk",
+    ),
+    _req(Feature.welcome, "view_channel send_messages embed_links", "welcome"),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, as a message key with parameters (rendered by the i18n layer)."""
+
+    key: str
+    feature: Feature
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GuildSnapshot:
+    """What the audit needs to know, as plain data."""
+
+    guild_permissions: frozenset[str]
+    bot_role_name: str
+    bot_top_position: int
+    channels: Mapping[str, tuple[str, frozenset[str]] | None]  # configured name -> (channel name, perms) / missing
+    managed_roles: Mapping[str, tuple[str, int]]  # configured role name -> (role name, position)
+    needs_ban: bool = False
+
+
+def audit(snapshot: GuildSnapshot) -> list[Finding]:
+    """Every missing permission and every role the bot cannot manage, with what to change."""
+    findings: list[Finding] = []
+    guild_needs = [r for r in REQUIREMENTS if r.channel_role is None]
+    if snapshot.needs_ban:
+        guild_needs.append(_req(Feature.antispam, "ban_members"))
+    if "administrator" not in snapshot.guild_permissions:
+        for req in guild_needs:
+            for perm in sorted(req.permissions - snapshot.guild_permissions):
+                findings.append(
+                    Finding("audit.missing_guild", req.feature, {"perm": perm, "role": snapshot.bot_role_name})
+                )
+    for req in REQUIREMENTS:
+        if req.channel_role is None:
+            continue
+        entry = snapshot.channels.get(req.channel_role)
+        if entry is None:
+            if req.channel_role in snapshot.channels:
+                findings.append(Finding("audit.channel_gone", req.feature, {"setting": req.channel_role}))
+            continue
+        channel_name, perms = entry
+        for perm in sorted(req.permissions - perms):
+            findings.append(Finding("audit.missing_channel", req.feature, {"perm": perm, "channel": channel_name}))
+    for setting, (role_name, position) in sorted(snapshot.managed_roles.items()):
+        if position >= snapshot.bot_top_position:
+            findings.append(
+                Finding(
+                    "audit.role_order",
+                    Feature.antispam,
+                    {"role": role_name, "bot_role": snapshot.bot_role_name, "setting": setting},
+                )
+            )
+    return _dedupe(findings)
+
+
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    unique = []
+    for f in findings:
+        mark = (f.key, tuple(sorted(f.params.items())))
+        if mark not in seen:
+            seen.add(mark)
+            unique.append(f)
+    return unique

@@ -1,0 +1,96 @@
+"""Everything one bot process shares, built once: settings, clock, database, scheduler, catalogs, services.
+
+Cogs receive the runtime through the bot (``bot.runtime``) and hold their own feature services; nothing
+in ``bot/`` imports a cog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock, SystemClock
+from bot.db.engine import Database
+from bot.db.migrate import upgrade
+from bot.domain.guild_config import GuildConfig
+from bot.i18n import I18n, lang_for
+from bot.scheduling import Scheduler
+from bot.services.guild_settings import GuildSettingsService
+from bot.settings import Settings
+
+
+def shard_owner(shard_count: int | None, shard_ids: list[int] | None):  # type: ignore[no-untyped-def]
+    """A predicate: does this process own the guild's scheduled work? (Discord's shard formula.)"""
+    if shard_count is None or shard_ids is None:
+        return lambda _guild_id: True
+    owned = set(shard_ids)
+
+    def owns(guild_id: int | None) -> bool:
+        if guild_id is None:
+            return 0 in owned
+        return (guild_id >> 22) % shard_count in owned
+
+    return owns
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock
+    db: Database
+    scheduler: Scheduler
+    i18n: I18n
+    guild_settings: GuildSettingsService
+    services: dict[str, Any] = field(default_factory=dict)
+    _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def add_service(self, name: str, service: Any, close: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Share a service between cogs; ``close`` runs (in reverse order) when the bot shuts down."""
+        self.services[name] = service
+        if close is not None:
+            self._closers.append(close)
+
+    async def stop_services(self) -> None:
+        """Stop the scheduler, then flush and close the shared services (e.g. the ledger's buffer)."""
+        await self.scheduler.shutdown()
+        while self._closers:
+            await self._closers.pop()()
+
+    async def guild_config(self, guild_id: int) -> GuildConfig:
+        return await self.guild_settings.get(guild_id, "core", GuildConfig())
+
+    async def guild_lang(self, guild_id: int | None) -> str:
+        if guild_id is None:
+            return self.settings.general.language
+        return (await self.guild_config(guild_id)).language or self.settings.general.language
+
+    async def lang(self, guild_id: int | None, discord_locale: str | None = None) -> str:
+        """The interaction's locale where a catalog exists, else the guild's language."""
+        return lang_for(discord_locale, await self.guild_lang(guild_id))
+
+    async def guild_tz(self, guild_id: int | None) -> ZoneInfo:
+        zone = None if guild_id is None else (await self.guild_config(guild_id)).timezone
+        return ZoneInfo(zone or self.settings.general.timezone)
+
+    async def close(self) -> None:
+        await self.stop_services()
+        await self.db.dispose()
+
+
+async def build_runtime(settings: Settings, clock: Clock | None = None, *, migrate: bool = True) -> Runtime:
+    """Open the database (migrating it to head unless told not to) and wire the core services."""
+    clock = clock or SystemClock()
+    db = Database(settings.database_url, echo=settings.database.echo)
+    if migrate:
+        await upgrade(db)
+    owns = shard_owner(settings.discord.shard_count, settings.discord.shard_ids)
+    return Runtime(
+        settings=settings,
+        clock=clock,
+        db=db,
+        scheduler=Scheduler(db, clock, owns=owns),
+        i18n=I18n(),
+        guild_settings=GuildSettingsService(db, clock),
+    )
