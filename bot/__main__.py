@@ -68,18 +68,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
-    async def go() -> str | None:
+    async def go() -> str:
         from bot.db.engine import Database
-        from bot.db.migrate import current_revision, upgrade
+        from bot.db.migrate import current_heads, upgrade
 
         db = Database(settings.database_url)
         try:
             await upgrade(db)
-            return await current_revision(db)
+            return ", ".join(await current_heads(db))
         finally:
             await db.dispose()
 
-    print(f"database at revision {asyncio.run(go())}")
+    print(f"database at revision(s) {asyncio.run(go())}")
     return 0
 
 

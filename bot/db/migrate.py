@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 import migrations
@@ -19,8 +20,12 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-async def upgrade(db: Database, revision: str = "head") -> None:
-    """Upgrade ``db`` to ``revision`` on the running event loop."""
+async def upgrade(db: Database, revision: str = "heads") -> None:
+    """Upgrade ``db`` to ``revision`` on the running event loop.
+
+    Each feature keeps its tables on its own Alembic branch off ``0001_core`` (``branch_labels``), so the
+    default target is ``heads``: every branch at its newest revision.
+    """
     cfg = alembic_config(db.url)
 
     def _run(connection: Connection) -> None:
@@ -31,11 +36,17 @@ async def upgrade(db: Database, revision: str = "head") -> None:
         await conn.run_sync(_run)
 
 
-async def current_revision(db: Database) -> str | None:
+async def current_heads(db: Database) -> tuple[str, ...]:
+    """The revisions the database is at (one per feature branch), sorted."""
     from alembic.runtime.migration import MigrationContext
 
-    def _get(connection: Connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
+    def _get(connection: Connection) -> tuple[str, ...]:
+        return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
 
     async with db.engine.connect() as conn:
         return await conn.run_sync(_get)
+
+
+def script_heads(url: str = "sqlite+aiosqlite://") -> tuple[str, ...]:
+    """The newest revision of every branch in ``migrations/``, sorted."""
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config(url)).get_heads()))
