@@ -105,6 +105,17 @@ class Scheduler:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         self._started = False
 
+    def detach(self) -> None:
+        """Drop every in-memory job without touching the rows — exactly what a crash does."""
+        if isinstance(self._clock, FakeClock):
+            self._clock.unsubscribe(self._on_clock)
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
+            self._aps = None
+        for task in self._tasks:
+            task.cancel()
+        self._started = False
+
     async def schedule(
         self,
         kind: str,

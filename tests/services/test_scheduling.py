@@ -43,7 +43,7 @@ async def test_crash_then_restart_after_due_time_runs_exactly_once(db: Database,
     await crashed.start()
     await crashed.schedule("unlock", clock.now() + timedelta(minutes=30), key="unlock:7")
     # The process dies here: no shutdown(), the in-memory job is simply gone.
-    clock.unsubscribe(crashed._on_clock)
+    crashed.detach()
     await clock.advance(timedelta(hours=2))
     assert first == []
 
