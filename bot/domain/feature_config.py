@@ -1,9 +1,20 @@
-"""The configuration tables each feature declares, gathered so :mod:`bot.settings` composes them once."""
+"""The configuration tables each feature declares, gathered so :mod:`bot.settings` composes them once.
+
+Each table's model (and its defaults) lives with its feature in ``bot/domain``; a feature adds one field here.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from bot.domain.crisis import SafetyConfig
+from bot.domain.hours import OfficeHoursConfig
+from bot.domain.referrals import ReferralConfig
 
 
 class FeatureSettings(BaseModel):
-    """Feature sections of the deployment settings; each feature's own model holds its defaults."""
+    """Feature sections of the deployment settings."""
+
+    hours: OfficeHoursConfig = Field(default_factory=OfficeHoursConfig)
+    safety: SafetyConfig = Field(default_factory=SafetyConfig)
+    referrals: ReferralConfig = Field(default_factory=ReferralConfig)

@@ -30,6 +30,7 @@ def _documented(text: str) -> set[str]:
         line = raw.strip()
         if m := re.match(r"^\[+([\w.]+)\]+$", line):
             table = m.group(1) + "."
+            found.add(m.group(1))
         elif m := re.match(r"^#?\s*(\w+)\s*=", line):
             found.add(table + m.group(1))
     return found

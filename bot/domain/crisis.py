@@ -1,0 +1,278 @@
+"""Safety net: spot crisis language in a youth's message and know which help lines to offer.
+
+The detector only answers *whether* a configured phrase occurs and in which list; it never returns,
+logs or keeps the message text. Matching is on whole words after normalisation (case, accents,
+zero-width characters, leetspeak, stretched letters), so "ik ben doodmoe" does not hit a phrase "dood".
+Multi-word phrases tolerate up to ``max_gap`` filler words between their words ("ik wil echt dood"),
+but never a negation ("ik wil niet dood"). A word ending in ``*`` matches as a prefix ("zelfmoord*").
+It errs on the side of caution: a false alarm costs a warm message with help lines, a miss costs more.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Lang = Literal["nl", "en"]
+
+DEFAULT_PHRASES_NL: tuple[str, ...] = (
+    "zelfmoord*",
+    "ik wil dood",
+    "ik wil niet meer leven",
+    "ik wil er niet meer zijn",
+    "ik zie het niet meer zitten",
+    "ik wil er een einde aan maken",
+    "een einde aan mijn leven",
+    "mezelf van kant maken",
+    "mezelf doden",
+    "mezelf ombrengen",
+    "mezelf ophangen",
+    "mezelf iets aandoen",
+    "mezelf pijn doen",
+    "mezelf snijden",
+    "ik snijd mezelf",
+    "ik snij mezelf",
+    "zelfbeschadiging",
+    "automutilatie",
+    "niet meer wakker worden",
+)
+DEFAULT_PHRASES_EN: tuple[str, ...] = (
+    "suicid*",
+    "kill myself",
+    "kms",
+    "want to die",
+    "wanna die",
+    "end my life",
+    "end it all",
+    "dont want to live",
+    "dont want to be alive",
+    "no reason to live",
+    "better off dead",
+    "unalive myself",
+    "hurt myself",
+    "cut myself",
+    "cutting myself",
+    "self harm*",
+)
+
+# Filler words that may not sit inside a gapped phrase: they turn its meaning around.
+_GAP_BLOCKERS = ("niet", "geen", "nooit", "not", "never", "no", "dont", "didnt", "wont", "cant")
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_SEPARATORS = re.compile(r"[^0-9a-z*]+")
+_REPEATS = re.compile(r"(.)\1+")
+_SHORT_ABBREVIATION = 3
+
+
+def _squeeze(word: str) -> str:
+    """Collapse repeated letters: "doooood" and "dood" both become "dod"; used on both sides of a match."""
+    return _REPEATS.sub(r"\1", word)
+
+
+def normalize_words(text: str, *, keep_star: bool = False) -> list[str]:
+    """Words of ``text`` casefolded, without accents, format characters, apostrophes or punctuation."""
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    chunks = [chunk.translate(_LEET) if re.search(r"[a-z]", chunk) else chunk for chunk in text.split()]
+    if not keep_star:
+        chunks = [chunk.replace("*", " ") for chunk in chunks]
+    return [_squeeze(word) for word in _SEPARATORS.split(" ".join(chunks)) if word.strip("*")]
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    stem: str
+    prefix: bool
+
+    def accepts(self, word: str) -> bool:
+        return word.startswith(self.stem) if self.prefix else word == self.stem
+
+
+Pattern = tuple[_Word, ...]
+
+
+def compile_phrase(phrase: str) -> tuple[Pattern, ...]:
+    """A phrase and its compound spellings ("self harm" also as "selfharm"); ValueError if it has no words."""
+    words = tuple(_Word(w.rstrip("*"), w.endswith("*")) for w in normalize_words(phrase, keep_star=True))
+    if not words:
+        raise ValueError(f"crisis phrase {phrase!r} has no words after normalisation")
+    variants = [words]
+    for i in range(len(words) - 1):
+        if not words[i].prefix:
+            joined = _Word(_squeeze(words[i].stem + words[i + 1].stem), words[i + 1].prefix)
+            variants.append((*words[:i], joined, *words[i + 2 :]))
+    return tuple(variants)
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisMatch:
+    """Which list matched. Deliberately holds nothing of the message itself."""
+
+    language: Lang
+
+
+class CrisisDetector:
+    """Whole-word phrase matcher over two phrase lists (Dutch and English)."""
+
+    def __init__(
+        self,
+        phrases_nl: Iterable[str] = DEFAULT_PHRASES_NL,
+        phrases_en: Iterable[str] = DEFAULT_PHRASES_EN,
+        *,
+        max_gap: int = 2,
+    ) -> None:
+        if max_gap < 0:
+            raise ValueError("max_gap must be 0 or more")
+        self.max_gap = max_gap
+        self._lists: tuple[tuple[Lang, tuple[Pattern, ...]], ...] = (
+            ("nl", _compile_all(phrases_nl)),
+            ("en", _compile_all(phrases_en)),
+        )
+        self._blockers = frozenset(_squeeze(word) for word in _GAP_BLOCKERS)
+
+    def matches(self, text: str) -> CrisisMatch | None:
+        """The first list (Dutch, then English) with a phrase in ``text``, else None."""
+        words = normalize_words(text)
+        if not words:
+            return None
+        for language, patterns in self._lists:
+            if any(self._found(words, pattern) for pattern in patterns):
+                return CrisisMatch(language)
+        return None
+
+    def _found(self, words: Sequence[str], pattern: Pattern) -> bool:
+        for pos in range(len(words)):
+            for after in self._word_at(words, pos, pattern[0]):
+                if len(pattern) == 1 and self._abbreviation_of_number(words, pos, pattern[0]):
+                    continue
+                if self._rest(words, after, pattern, 1):
+                    return True
+        return False
+
+    def _rest(self, words: Sequence[str], pos: int, pattern: Pattern, index: int) -> bool:
+        if index == len(pattern):
+            return True
+        for gap in range(self.max_gap + 1):
+            start = pos + gap
+            if start >= len(words):
+                return False
+            if gap and words[start - 1] in self._blockers:
+                return False
+            for after in self._word_at(words, start, pattern[index]):
+                if self._rest(words, after, pattern, index + 1):
+                    return True
+        return False
+
+    @staticmethod
+    def _word_at(words: Sequence[str], pos: int, word: _Word) -> list[int]:
+        """Positions right after ``word`` matched at ``pos``: as one word, or split in two ("zelf moord")."""
+        ends = [pos + 1] if word.accepts(words[pos]) else []
+        if pos + 1 < len(words) and word.accepts(_squeeze(words[pos] + words[pos + 1])):
+            ends.append(pos + 2)
+        return ends
+
+    @staticmethod
+    def _abbreviation_of_number(words: Sequence[str], pos: int, word: _Word) -> bool:
+        """A distance ("10 kms") is not "kms": short one-word phrases right after a number don't count."""
+        return len(word.stem) <= _SHORT_ABBREVIATION and pos > 0 and words[pos - 1].isdigit()
+
+
+def _compile_all(phrases: Iterable[str]) -> tuple[Pattern, ...]:
+    return tuple(variant for phrase in phrases for variant in compile_phrase(phrase))
+
+
+class HelpLine(BaseModel):
+    """A help line offered to youths; numbers and texts are configuration, not code."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    number: str = Field(min_length=1)
+    text_nl: str = Field(min_length=1)
+    text_en: str = Field(min_length=1)
+    hours: str = Field(min_length=1)
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("https://", "http://")):
+            raise ValueError(f"url: {url!r} must start with https://")
+        return url
+
+    def text(self, lang: Lang) -> str:
+        return self.text_nl if lang == "nl" else self.text_en
+
+
+DEFAULT_HELP_LINES: tuple[HelpLine, ...] = (
+    HelpLine(
+        name="Zelfmoordlijn 1813",
+        number="1813",
+        text_nl="Denk je aan zelfmoord? Praat anoniem en gratis met iemand, ook 's nachts. Bel of chat.",
+        text_en="Thinking about suicide? Talk to someone, free and anonymous, also at night. Call or chat.",
+        hours="24/7",
+        url="https://www.zelfmoord1813.be",
+    ),
+    HelpLine(
+        name="Awel",
+        number="102",
+        text_nl="Voor kinderen en jongeren: over alles wat je bezighoudt. Bellen, chatten of mailen.",
+        text_en="For children and young people: about anything on your mind. Call, chat or mail.",
+        hours="ma–za / Mon–Sat 16:00–22:00",
+        url="https://www.awel.be",
+    ),
+    HelpLine(
+        name="Tele-Onthaal",
+        number="106",
+        text_nl="Als je met iemand wil praten, dag en nacht. Anoniem.",
+        text_en="If you want to talk to someone, day and night. Anonymous.",
+        hours="24/7",
+        url="https://www.tele-onthaal.be",
+    ),
+    HelpLine(
+        name="112",
+        number="112",
+        text_nl="Direct gevaar? Bel de ambulance, brandweer of politie.",
+        text_en="In danger right now? Call an ambulance, the fire service or the police.",
+        hours="24/7",
+        url=None,
+    ),
+)
+
+
+class SafetyConfig(BaseModel):
+    """Help lines and crisis phrases, as the deployment configures them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    help_lines: list[HelpLine] = Field(default_factory=lambda: list(DEFAULT_HELP_LINES), min_length=1)
+    crisis_phrases_nl: list[str] = Field(default_factory=lambda: list(DEFAULT_PHRASES_NL), min_length=1)
+    crisis_phrases_en: list[str] = Field(default_factory=lambda: list(DEFAULT_PHRASES_EN), min_length=1)
+    max_gap: int = Field(default=2, ge=0, le=5)
+
+    @field_validator("crisis_phrases_nl", "crisis_phrases_en")
+    @classmethod
+    def _check_phrases(cls, phrases: list[str]) -> list[str]:
+        for index, phrase in enumerate(phrases):
+            if not normalize_words(phrase, keep_star=True):
+                raise ValueError(f"phrase {index} ({phrase!r}) has no words")
+        return phrases
+
+    def detector(self) -> CrisisDetector:
+        return CrisisDetector(self.crisis_phrases_nl, self.crisis_phrases_en, max_gap=self.max_gap)
+
+
+def format_help_lines(lines: Sequence[HelpLine], lang: Lang) -> str:
+    """Help lines as a Discord-markdown list in one language (names and numbers need no translation)."""
+    rendered = []
+    for line in lines:
+        head = f"**{line.name}**" if line.number in line.name else f"**{line.name}** {line.number}"
+        link = f" <{line.url}>" if line.url else ""
+        rendered.append(f"• {head} ({line.hours}): {line.text(lang)}{link}")
+    return "\n".join(rendered)
