@@ -1,0 +1,275 @@
+"""Aggregate anonymous ledger rows into a KPI report for an inclusive local date range.
+
+Counting rules (all judged in the guild's time zone ``tz``):
+
+* A row belongs to the local date of its hour bucket; only rows in the range count.
+* Online contact moments: rows merged per pseudonym, kind, context and local day (or the configured
+  granularity), see :mod:`.moments`. A moment is stamped at its earliest hour bucket for the
+  weekday/hour breakdowns.
+* Offline: every youth in an :class:`OfflineMoment` head count is one contact moment, so
+  ``contact_moments = online moments + sum(offline youth counts)``. Offline youths are anonymous head
+  counts and do not count towards unique or new youths.
+* Rolled-up weeks (:class:`WeeklyCount`) count for the range holding their ISO Thursday, adding to the
+  total and the kind/theme breakdowns only (not weekday/hour, unique, new or after-hours youths).
+* Unique youths: distinct pseudonyms with a row in the range. Pseudonyms are per key period, so a
+  range across two periods may count a youth twice (the report then carries a footnote).
+* New youths: unique youths whose first-ever row of the key period falls in the range. The first
+  sighting comes from ``first_seen`` (pseudonym → aware datetime, e.g. ``MIN(hour_bucket)`` from the
+  DB) and otherwise from the earliest row passed in (so then pass all rows since the period start).
+* After-hours youths: distinct pseudonyms with an ``after_hours`` desk row. Further-contact youths:
+  distinct pseudonyms with a row of a kind in ``further_contact_kinds`` (default: desk).
+* Sessions: the :class:`SessionRow` s given (by the local date of ``at``) or, when ``sessions`` is None,
+  derived from rows tagged ``session=…`` (attendance = distinct pseudonyms per kind and session).
+* Happy-place moments: offline moments with at least one youth at a configured happy place (every
+  place when ``happy_places`` is None or empty); this and sessions held count activities, not youths.
+
+The :class:`Report` holds raw numbers. It must only leave the process through
+:func:`bot.domain.ledger.suppression.suppress`; the renderers accept nothing else.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from types import MappingProxyType
+
+from bot.domain.ledger.kinds import (
+    AFTER_HOURS_KINDS,
+    FURTHER_CONTACT_KINDS,
+    ContactKind,
+    Granularity,
+    Period,
+    PlaceType,
+)
+from bot.domain.ledger.moments import group_moments, local_date
+from bot.domain.ledger.pseudonym import period_id_for_date
+from bot.domain.ledger.ranges import DateRange, iso_week_range, month_range, parse_range, year_range
+from bot.domain.ledger.rows import ContactRow, OfflineMoment, SessionRow, WeeklyCount
+from bot.domain.ledger.targets import Status, TargetName, TargetProgress, Targets, prorated, status_for
+
+__all__ = [
+    "NO_THEME",
+    "WEEKDAYS",
+    "ContactRow",
+    "DateRange",
+    "OfflineMoment",
+    "Report",
+    "SessionRow",
+    "Status",
+    "TargetProgress",
+    "Targets",
+    "WeeklyCount",
+    "build_report",
+    "iso_week_range",
+    "month_range",
+    "parse_range",
+    "sessions_from_rows",
+    "year_range",
+]
+
+NO_THEME = "(none)"
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOURS: tuple[str, ...] = tuple(f"{hour:02d}" for hour in range(24))
+
+#: Footnote names (rendered from ``ledger.footnote.<name>``).
+FOOTNOTE_SUPPRESSION = "suppression"
+FOOTNOTE_OFFLINE = "offline_counted"
+FOOTNOTE_PRORATED = "targets_prorated"
+FOOTNOTE_ROLLUP = "rollup_no_uniques"
+FOOTNOTE_KEY_PERIODS = "spans_key_periods"
+FOOTNOTE_COMPLEMENTARY = "complementary"
+
+Counts = Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Raw (unsuppressed) report figures; breakdowns are ordered ``key -> count`` mappings."""
+
+    range: DateRange
+    today: date
+    k: int
+    contact_moments: int
+    online_moments: int
+    online_raw_moments: int
+    rollup_moments: int
+    offline_moments: int
+    unique_youths: int
+    new_youths: int
+    after_hours_youths: int
+    further_contact_youths: int
+    sessions_held: int
+    attendance_total: int
+    happy_place_moments: int
+    by_kind: Counts
+    by_theme: Counts
+    by_weekday: Counts
+    by_hour: Counts
+    offline_by_place_type: Counts
+    offline_by_place: Counts
+    sessions_by_kind: Counts
+    attendance_by_kind: Counts
+    targets: tuple[TargetProgress, ...]
+    footnotes: tuple[str, ...]
+
+    @property
+    def attendance_mean(self) -> float:
+        return self.attendance_total / self.sessions_held if self.sessions_held else 0.0
+
+
+def _frozen(counts: Mapping[str, int]) -> Counts:
+    return MappingProxyType(dict(counts))
+
+
+def sessions_from_rows(rows: Iterable[ContactRow]) -> list[SessionRow]:
+    """Sessions derived from rows tagged ``session=…``: one per (kind, session id)."""
+    first: dict[tuple[ContactKind, str], datetime] = {}
+    youths: dict[tuple[ContactKind, str], set[str]] = defaultdict(set)
+    for row in rows:
+        if row.session is None:
+            continue
+        key = (row.kind, row.session)
+        youths[key].add(row.pseudonym)
+        if key not in first or row.hour_bucket < first[key]:
+            first[key] = row.hour_bucket
+    sessions = [SessionRow(kind, sid, first[(kind, sid)], len(youths[(kind, sid)])) for kind, sid in first]
+    return sorted(sessions, key=lambda s: (s.at, s.kind, s.session_id))
+
+
+def _first_seen(rows: Iterable[ContactRow], given: Mapping[str, datetime] | None) -> dict[str, datetime]:
+    seen: dict[str, datetime] = {}
+    for row in rows:
+        if row.pseudonym not in seen or row.hour_bucket < seen[row.pseudonym]:
+            seen[row.pseudonym] = row.hour_bucket
+    if given:
+        seen.update(given)
+    return seen
+
+
+def _ordered(counter: Counter[str], keys: Iterable[str]) -> dict[str, int]:
+    return {str(key): counter.get(key, 0) for key in keys}
+
+
+def build_report(
+    rows: Iterable[ContactRow],
+    offline: Iterable[OfflineMoment],
+    range_start: date,
+    range_end: date,
+    tz: tzinfo,
+    targets: Targets,
+    today: date,
+    k: int = 5,
+    *,
+    sessions: Iterable[SessionRow] | None = None,
+    rollups: Iterable[WeeklyCount] = (),
+    first_seen: Mapping[str, datetime] | None = None,
+    granularity: Granularity = "day",
+    period: Period = "year",
+    happy_places: Collection[str] | None = None,
+    further_contact_kinds: Collection[ContactKind] = FURTHER_CONTACT_KINDS,
+) -> Report:
+    """Count everything for ``range_start..range_end`` (inclusive, local dates); see the module docstring."""
+    if range_end < range_start:
+        raise ValueError("range_end is before range_start")
+    if k < 2:
+        raise ValueError("k must be at least 2")
+    span = DateRange(range_start, range_end)
+    all_rows = list(rows)
+    in_range = [row for row in all_rows if span.contains(local_date(row.hour_bucket, tz))]
+
+    kinds: Counter[str] = Counter()
+    themes: Counter[str] = Counter()
+    weekdays: Counter[str] = Counter()
+    hours: Counter[str] = Counter()
+    moments = group_moments(in_range, tz, granularity)
+    for moment in moments:
+        local = moment.first_bucket.astimezone(tz)
+        kinds[moment.kind] += 1
+        themes[moment.theme or NO_THEME] += 1
+        weekdays[WEEKDAYS[local.weekday()]] += 1
+        hours[HOURS[local.hour]] += 1
+    rolled = [week for week in rollups if span.contains(week.thursday)]
+    for week in rolled:
+        kinds[week.kind] += week.moments
+        themes[week.theme or NO_THEME] += week.moments
+    rollup_moments = sum(week.moments for week in rolled)
+
+    visits = [visit for visit in offline if span.contains(visit.day)]
+    place_types: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    for visit in visits:
+        place_types[visit.place_type] += visit.youth_count
+        places[visit.place] += visit.youth_count
+    offline_moments = sum(visit.youth_count for visit in visits)
+    happy = [visit for visit in visits if visit.youth_count > 0 and (not happy_places or visit.place in happy_places)]
+
+    youths = {row.pseudonym for row in in_range}
+    seen = _first_seen(all_rows, first_seen)
+    new = {p for p in youths if span.contains(local_date(seen[p], tz))}
+    after_hours = {row.pseudonym for row in in_range if row.after_hours and row.kind in AFTER_HOURS_KINDS}
+    further = {row.pseudonym for row in in_range if row.kind in further_contact_kinds}
+
+    if sessions is None:
+        held = sessions_from_rows(in_range)
+    else:
+        held = [s for s in sessions if span.contains(local_date(s.at, tz))]
+    held_by_kind: Counter[str] = Counter(s.kind for s in held)
+    attendance_by_kind: Counter[str] = Counter()
+    for session in held:
+        attendance_by_kind[session.kind] += session.attendance
+    session_kinds = [kind for kind in ContactKind if kind in held_by_kind]
+
+    online = len(moments) + rollup_moments
+    total = online + offline_moments
+    achieved = {
+        TargetName.CONTACT_MOMENTS: (total, "moments.total"),
+        TargetName.UNIQUE_YOUTHS: (len(youths), "youths.unique"),
+        TargetName.MOMENTS_PER_WEEK: (total, "moments.total"),
+        TargetName.HAPPY_PLACE_MOMENTS: (len(happy), "happy_place_moments"),
+        TargetName.SESSIONS: (len(held), "sessions.held"),
+        TargetName.FURTHER_CONTACT_YOUTHS: (len(further), "youths.further_contact"),
+    }
+    elapsed = span.elapsed_fraction(today)
+    progress = tuple(
+        TargetProgress(name, target, value, status_for(value, target, elapsed), metric)
+        for name, target in prorated(targets, span)
+        for value, metric in [achieved[name]]
+    )
+
+    footnotes = [FOOTNOTE_SUPPRESSION, FOOTNOTE_OFFLINE, FOOTNOTE_PRORATED]
+    if rolled:
+        footnotes.append(FOOTNOTE_ROLLUP)
+    if period_id_for_date(range_start, period) != period_id_for_date(range_end, period):
+        footnotes.append(FOOTNOTE_KEY_PERIODS)
+
+    theme_keys = [*sorted(key for key in themes if key != NO_THEME), NO_THEME]
+    place_keys = sorted(set(places) | set(happy_places or ()))
+    return Report(
+        range=span,
+        today=today,
+        k=k,
+        contact_moments=total,
+        online_moments=online,
+        online_raw_moments=len(moments),
+        rollup_moments=rollup_moments,
+        offline_moments=offline_moments,
+        unique_youths=len(youths),
+        new_youths=len(new),
+        after_hours_youths=len(after_hours),
+        further_contact_youths=len(further),
+        sessions_held=len(held),
+        attendance_total=sum(attendance_by_kind.values()),
+        happy_place_moments=len(happy),
+        by_kind=_frozen(_ordered(kinds, ContactKind)),
+        by_theme=_frozen(_ordered(themes, theme_keys)),
+        by_weekday=_frozen(_ordered(weekdays, WEEKDAYS)),
+        by_hour=_frozen(_ordered(hours, HOURS)),
+        offline_by_place_type=_frozen(_ordered(place_types, PlaceType)),
+        offline_by_place=_frozen(_ordered(places, place_keys)),
+        sessions_by_kind=_frozen(_ordered(held_by_kind, session_kinds)),
+        attendance_by_kind=_frozen(_ordered(attendance_by_kind, session_kinds)),
+        targets=progress,
+        footnotes=tuple(footnotes),
+    )

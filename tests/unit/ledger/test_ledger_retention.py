@@ -1,0 +1,75 @@
+from datetime import date, timedelta
+
+import pytest
+
+from bot.domain.ledger import (
+    Targets,
+    WeeklyCount,
+    build_report,
+    iso_week_range,
+    merge_weekly,
+    retention_cutoff,
+    rollup,
+    week_start,
+)
+
+from .factories import BRUSSELS, local, row, utc
+
+CUTOFF = week_start(local("2026-03-09 12:00"))  # Monday 2026-03-09 00:00 local
+ROWS = [
+    row("desk", "2026-02-24 10:00", "p1", theme="school", category="stress"),
+    row("desk", "2026-02-24 11:00", "p1", theme="school", category="stress"),
+    row("desk", "2026-02-25 10:00", "p2", theme="school"),
+    row("join", "2026-03-01 23:30", "p1"),
+    row("desk", "2026-03-08 23:30", "p3"),
+    row("desk", "2026-03-09 00:30", "p4"),  # same UTC date as the row above, but after the cut-off
+]
+
+
+def test_week_start_and_retention_cutoff() -> None:
+    assert utc(2026, 3, 8, 23) == CUTOFF
+    assert week_start(local("2026-10-25 12:00")) == utc(2026, 10, 18, 22)  # Monday 19 Oct, summer time
+    # 730 days before 2026-10-21 is Monday 2024-10-21; its local midnight is 22:00 UTC the day before
+    assert retention_cutoff(utc(2026, 10, 21, 10), 730, BRUSSELS) == utc(2024, 10, 20, 22)
+    assert retention_cutoff(utc(2026, 10, 24, 10), 730, BRUSSELS) == utc(2024, 10, 20, 22)
+    with pytest.raises(ValueError):
+        retention_cutoff(utc(2026, 10, 21), -1)
+
+
+def test_rollup_counts_moments_per_week_kind_and_theme() -> None:
+    assert rollup(ROWS, CUTOFF, BRUSSELS) == [
+        WeeklyCount(2026, 9, "desk", "school", 2),  # category is dropped, the two moments stay two
+        WeeklyCount(2026, 9, "join", None, 1),
+        WeeklyCount(2026, 10, "desk", None, 1),
+    ]
+
+
+def test_rollup_refuses_a_cutoff_inside_a_week() -> None:
+    with pytest.raises(ValueError, match="week start"):
+        rollup(ROWS, CUTOFF + timedelta(hours=1), BRUSSELS)
+
+
+def test_rolled_up_week_reports_the_same_moments_as_the_raw_rows() -> None:
+    week = iso_week_range(2026, 9)
+    raw = build_report(ROWS, [], *week, BRUSSELS, Targets(), date(2026, 4, 1))
+    rolled = build_report([], [], *week, BRUSSELS, Targets(), date(2026, 4, 1), rollups=rollup(ROWS, CUTOFF))
+    assert raw.online_moments == rolled.online_moments == 3
+    assert raw.by_kind == rolled.by_kind
+    assert raw.by_theme == rolled.by_theme
+    assert (raw.unique_youths, rolled.unique_youths) == (2, 0)
+
+
+def test_merge_weekly_adds_up_runs() -> None:
+    merged = merge_weekly(
+        [
+            WeeklyCount(2026, 10, "desk", None, 1),
+            WeeklyCount(2026, 9, "join", None, 1),
+            WeeklyCount(2026, 10, "desk", None, 4),
+            WeeklyCount(2026, 10, "desk", "school", 2),
+        ]
+    )
+    assert merged == [
+        WeeklyCount(2026, 9, "join", None, 1),
+        WeeklyCount(2026, 10, "desk", None, 5),
+        WeeklyCount(2026, 10, "desk", "school", 2),
+    ]
