@@ -17,6 +17,7 @@ from bot.db.migrate import upgrade
 from bot.domain.guild_config import GuildConfig
 from bot.i18n import I18n, lang_for
 from bot.scheduling import Scheduler
+from bot.services.contacts import ContactRecorder
 from bot.services.guild_settings import GuildSettingsService
 from bot.settings import Settings
 
@@ -57,6 +58,11 @@ class Runtime:
         await self.scheduler.shutdown()
         while self._closers:
             await self._closers.pop()()
+
+    @property
+    def contacts(self) -> ContactRecorder:
+        """The contact ledger's recording interface (registered as service ``"ledger"``)."""
+        return self.services["ledger"]  # type: ignore[no-any-return]
 
     async def guild_config(self, guild_id: int) -> GuildConfig:
         return await self.guild_settings.get(guild_id, "core", GuildConfig())
