@@ -1,0 +1,111 @@
+"""Normalisation: skeletons, link keys, emoji counts and similarity."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.spam.normalize import count_emoji, link_keys, normalize, similarity, skeleton
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "join now 123",
+        "join now 456",
+        "JOIN  n0w 789!!",
+        "Join\u200b now\u2060 1",
+        "ｊｏｉｎ　ｎｏｗ　９９",
+        "𝐣𝐨𝐢𝐧 𝐧𝐨𝐰",
+        "jоin nоw 31",  # Cyrillic о
+        "join now x7f2",
+        "  join\n\tnow!!! ",
+    ],
+)
+def test_variants_share_one_skeleton(variant: str) -> None:
+    assert skeleton(variant) == "join now"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "free nitro",
+        "FREE NITRO",
+        "fr\u200bee ni\u200dtro\ufeff",
+        "frее nitro",  # Cyrillic е twice
+        "ϝree ηitro".replace("ϝ", "f"),  # Greek eta
+        "ꜰʀᴇᴇ ɴɪᴛʀᴏ",
+        "fr33 n1tr0",
+        "free, nitro!",
+        "frééé nitro",
+    ],
+)
+def test_evasions_fold_to_free_nitro(variant: str) -> None:
+    assert skeleton(variant) == "free nitro"
+
+
+def test_skeleton_drops_markup_and_keeps_links_at_the_end() -> None:
+    assert skeleton("<@123456> look at <#987> <:pog:123456789012345678> discord.gg/AbC now") == (
+        "iook at now discordggabc"
+    )
+    assert skeleton("hahahahaha") == "hahahahaha"
+    assert skeleton("niiiiiice") == "niice"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "discord.gg/FreeNitro",
+        "https://discord.gg/freenitro",
+        "https://discord.gg/freenitro/",
+        "http://www.discord.gg/FREENITRO",
+        "discord.com/invite/freenitro",
+        "https://discordapp.com/invite/freenitro?utm_source=spam&event=1",
+        "discord . gg / freenitro",
+        "discord[.]gg/freenitro",
+        "discord(dot)gg/freenitro",
+        "discord gg/freenitro",
+        "dіscord.gg/freenitro",  # Cyrillic і
+        "d\u200biscord.g\u200bg/freenitro",
+        "come [here](https://discord.gg/freenitro) now",
+        "<https://discord.gg/freenitro>",
+    ],
+)
+def test_invite_spellings_give_one_key(text: str) -> None:
+    norm = normalize(text)
+    assert norm.invites == ("discord.gg/freenitro",)
+    assert norm.links == ("discord.gg/freenitro",)
+
+
+def test_third_party_invite_and_ordinary_links() -> None:
+    assert link_keys("dsc.gg/party and dsc . gg / party") == ("dsc.gg/party", "dsc.gg/party")
+    assert link_keys("https://www.youtube.com/watch?v=dQw4w9WgXcQ&si=XyZ&utm_campaign=a") == (
+        "youtube.com/watch?v=dqw4w9wgxcq",
+    )
+    assert link_keys("https://youtu.be/dQw4w9WgXcQ?si=1") == ("youtube.com/watch?v=dqw4w9wgxcq",)
+    assert link_keys("zie example.be/Agenda/ en https://m.example.com/a?b=2&a=1#x") == (
+        "example.be/agenda",
+        "example.com/a?a=1&b=2",
+    )
+    assert normalize("https://example.com/x").invites == ()
+
+
+@pytest.mark.parametrize("text", ["end. Next time at 5.30", "ok...so what", "e.g. this", "3.14 is pi", "a/b"])
+def test_ordinary_sentences_have_no_links(text: str) -> None:
+    assert link_keys(text) == ()
+
+
+def test_emoji_counting() -> None:
+    assert count_emoji("🎉🎉🎉 <:pog:123456789012345678> <a:dance:123456789012345678>") == 5
+    assert count_emoji("👍🏽 👨\u200d👩\u200d👧 🇧🇪 ❤️") == 4
+    assert count_emoji("no emoji here :) <3") == 0
+    assert normalize("😂😂😂😂😂😂😂😂 hahaha").emoji == 8
+
+
+def test_similarity_of_variants_and_of_unrelated_text() -> None:
+    base = skeleton("FREE NITRO for everyone, click discord.gg/abc now")
+    assert similarity(base, skeleton("free nitro for everyone click discord.gg/abc now!! 123")) == 1.0
+    assert similarity(base, skeleton("free nitro for everyone bro, click discord.gg/abc now")) >= 0.6
+    assert similarity(skeleton("raid raid this server is dead lol"), skeleton("raid raid this server is dead")) >= 0.6
+    assert similarity(base, skeleton("does anyone know when the office hours start tomorrow?")) < 0.2
+    assert similarity(skeleton("hahaha"), skeleton("wie wil er morgen fortnite spelen")) < 0.1
+    assert similarity("", "") == 1.0
