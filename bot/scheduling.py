@@ -59,7 +59,8 @@ class Scheduler:
         self._handlers: dict[str, Handler] = {}
         self._aps: AsyncIOScheduler | None = None
         self._tasks: set[asyncio.Task[int]] = set()
-        self._started = False
+        self._armed = False  # new rows are armed from now on
+        self._started = False  # ... and everything overdue at start-up has run
 
     def register(self, kind: str, handler: Handler) -> None:
         if kind in self._handlers:
@@ -68,13 +69,14 @@ class Scheduler:
 
     @property
     def started(self) -> bool:
+        """True once the stored work has been rebuilt and what was overdue at start-up has run."""
         return self._started
 
     async def start(self) -> None:
         """Rebuild from the rows: requeue interrupted work, run what is overdue, arm the rest."""
-        if self._started:
+        if self._armed:
             return
-        self._started = True
+        self._armed = True
         async with self._db.session() as session:
             await session.execute(
                 update(ScheduledAction).where(ScheduledAction.status == "running").values(status="pending")
@@ -94,6 +96,7 @@ class Scheduler:
         log.info("scheduler started", extra={"pending": len(jobs), "overdue": len(overdue)})
         for job in overdue:
             await self._execute(job.id)
+        self._started = True
 
     async def shutdown(self) -> None:
         if isinstance(self._clock, FakeClock):
@@ -103,7 +106,7 @@ class Scheduler:
             self._aps = None
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._started = False
+        self._armed = self._started = False
 
     def detach(self) -> None:
         """Drop every in-memory job without touching the rows — exactly what a crash does."""
@@ -114,7 +117,7 @@ class Scheduler:
             self._aps = None
         for task in self._tasks:
             task.cancel()
-        self._started = False
+        self._armed = self._started = False
 
     async def schedule(
         self,
@@ -146,7 +149,7 @@ class Scheduler:
             session.add(row)
             await session.flush()
             row_id = row.id
-        if self._started:
+        if self._armed:
             if due_at <= self._clock.now():
                 self._spawn(row_id)
             else:

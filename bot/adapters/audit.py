@@ -14,7 +14,8 @@ MANAGED = (RoleName.youth, RoleName.peer_supporter, RoleName.expert_guest)
 
 
 def _names(perms: discord.Permissions) -> frozenset[str]:
-    return frozenset(name for name, allowed in perms if allowed)
+    """Every granted flag by every name, aliases included (iteration yields ``read_messages``, not ``view_channel``)."""
+    return frozenset(name for name in discord.Permissions.VALID_FLAGS if getattr(perms, name))
 
 
 def snapshot(guild: discord.Guild, config: GuildConfig, *, needs_ban: bool = False) -> GuildSnapshot:
