@@ -17,6 +17,7 @@ from discord.ext import commands
 import cogs
 from bot.adapters.tree import HappyTree
 from bot.db.models import BotState
+from bot.endpoints import point_discord_at
 from bot.i18n.translator import CatalogTranslator
 from bot.runtime import Runtime
 
@@ -107,6 +108,9 @@ class _HappyCore:
                 state.value = {"sha256": digest}
         log.info("application commands synced", extra={"commands": len(payload)})
 
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: every command is a slash command, so messages are not parsed for one."""
+
     async def close(self) -> None:
         if self._ready_task is not None:
             self._ready_task.cancel()
@@ -140,17 +144,7 @@ class ShardedHappyBot(_HappyCore, commands.AutoShardedBot):
 
 def create_bot(runtime: Runtime, *, extensions: Sequence[str] | None = None) -> HappyBot | ShardedHappyBot:
     """Point discord.py at the configured endpoints and build the plain or the sharded bot."""
-    configure_endpoints(runtime.settings.discord.api_base, runtime.settings.discord.gateway_url)
+    point_discord_at(runtime.settings.discord.api_base, runtime.settings.discord.gateway_url)
     if runtime.settings.discord.shard_count is not None:
         return ShardedHappyBot(runtime, extensions=extensions)
     return HappyBot(runtime, extensions=extensions)
-
-
-def configure_endpoints(api_base: str, gateway_url: str) -> None:
-    """discord.py reads both from class attributes; set them before the client connects."""
-    import yarl
-    from discord.gateway import DiscordWebSocket
-    from discord.http import Route
-
-    Route.BASE = api_base
-    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)

@@ -1,0 +1,118 @@
+"""The foundation end to end: /setup over INTERACTION_CREATE, persistence across restarts, refusals."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.demo.world import World
+from bot.runtime import Runtime
+from bot.scheduling import Job
+
+EPHEMERAL = 64
+
+
+async def test_admin_sets_mod_log_and_it_survives_a_restart(bare_world: World) -> None:
+    w = bare_world
+    i = await w.sandbox.run_slash_command(
+        w.guild_id,
+        w.channels["general"],
+        w.users["owner"],
+        "setup",
+        subcommand="kanaal",
+        options={"functie": "mod_log", "kanaal": w.channels["mod_log"]},
+        locale="nl",
+    )
+    body = await i.wait_response()
+    assert body["data"]["flags"] & EPHEMERAL
+    assert "Opgeslagen" in body["data"]["content"]
+    assert body["data"]["allowed_mentions"] == {"parse": []}
+
+    await w.restart()
+    assert w.runtime is not None
+    assert (await w.runtime.guild_config(w.guild_id)).channels.mod_log == w.channels["mod_log"]
+    shown = await (await w.slash("owner", "setup", subcommand="toon", locale="en-US")).wait_response()
+    assert f"<#{w.channels['mod_log']}>" in shown["data"]["content"]
+    assert "Settings of this server" in shown["data"]["content"]
+
+
+async def test_non_admin_is_refused_in_their_language_and_nothing_changes(bare_world: World) -> None:
+    w = bare_world
+    before = len(w.sandbox.requests)
+    for locale, text in (("nl", "Dit mag enkel een beheerder"), ("en-GB", "Only an administrator")):
+        i = await w.slash(
+            "youth1",
+            "setup",
+            subcommand="kanaal",
+            options={"functie": "mod_log", "kanaal": w.channels["general"]},
+            locale=locale,
+        )
+        body = await i.wait_response()
+        assert body["data"]["flags"] & EPHEMERAL
+        assert text in body["data"]["content"]
+    assert w.runtime is not None
+    assert (await w.runtime.guild_config(w.guild_id)).channels.mod_log is None
+    # Only the two interaction callbacks reached the API: no settings message, no channel edit.
+    routes = {r.route for r in w.sandbox.requests[before:]}
+    assert routes == {"POST /interactions/{interaction_id}/{token}/callback"}
+
+
+async def test_coordinator_role_may_configure_but_moderator_may_not(world: World) -> None:
+    ok = await (await world.slash("lien", "setup", subcommand="taal", options={"taal": "en"})).wait_response()
+    assert "Opgeslagen" in ok["data"]["content"]
+    no = await (await world.slash("noor", "setup", subcommand="taal", options={"taal": "nl"})).wait_response()
+    assert "enkel een beheerder of de coördinator" in no["data"]["content"]
+
+
+async def test_bad_input_gets_a_localized_error_and_changes_nothing(world: World) -> None:
+    i = await world.slash("owner", "setup", subcommand="tijdzone", options={"zone": "Mars/Olympus"})
+    body = await i.wait_response()
+    assert body["data"]["flags"] & EPHEMERAL
+    assert "Mars/Olympus" in body["data"]["content"] and "niets veranderd" in body["data"]["content"]
+    i = await world.slash(
+        "owner",
+        "setup",
+        subcommand="kanaal",
+        options={"functie": "safe_space_category", "kanaal": world.channels["chill"]},
+    )
+    body = await i.wait_response()
+    assert "categorie" in body["data"]["content"]
+    assert world.runtime is not None
+    cfg = await world.runtime.guild_config(world.guild_id)
+    assert cfg.timezone is None and cfg.channels.safe_space_category == world.channels["safe_space_category"]
+
+
+async def test_scheduled_action_runs_exactly_once_after_a_kill_and_late_restart(world: World) -> None:
+    ran: list[Job] = []
+
+    async def handler(job: Job) -> None:
+        ran.append(job)
+
+    def register(runtime: Runtime) -> None:
+        runtime.scheduler.register("test.ping", handler)
+
+    assert world.runtime is not None
+    register(world.runtime)
+    world.runtime_hooks.append(register)  # the restarted process knows the handler too
+    await world.runtime.scheduler.schedule("test.ping", world.clock.now() + timedelta(hours=1), key="ping")
+    await world.kill_bot()
+    await world.clock.advance(timedelta(hours=3))
+    assert ran == []
+
+    await world.start_bot()
+    assert [j.key for j in ran] == ["ping"]
+    await world.clock.advance(timedelta(hours=1))
+    assert len(ran) == 1
+
+
+async def test_permission_audit_reports_missing_permissions_to_the_mod_log(world: World) -> None:
+    ok = await (await world.slash("owner", "setup", subcommand="check")).wait_response()
+    assert ok["data"]["content"].startswith("✅")
+    guild = world.sandbox.guilds[world.guild_id]
+    role = guild.roles[world.roles["bot"]]
+    role.permissions &= ~(1 << 40)  # an administrator takes MODERATE_MEMBERS away
+    world.sandbox.dispatch_role("GUILD_ROLE_UPDATE", guild, role)
+    await world.until(lambda: not world.bot.get_guild(world.guild_id).me.guild_permissions.moderate_members)
+    i = await world.slash("owner", "setup", subcommand="check")
+    body = await i.wait_response()
+    assert "moderate_members" in body["data"]["content"]
+    assert "anti-spam" in body["data"]["content"]
