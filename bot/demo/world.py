@@ -171,7 +171,9 @@ async def build_world(
             for r in ("coordinator", "moderator", "outreacher", "bot")
         ],
     ]
-    world.channels["general"] = sandbox.guilds[guild_id].system_channel_id
+    general = sandbox.guilds[guild_id].system_channel_id
+    assert general is not None, "the sandbox gives every new guild a system channel"
+    world.channels["general"] = general
     for name in ("welcome", "announcements", "chill", "study"):
         world.channels[name] = sandbox.add_text_channel(guild_id, name)
     for name in ("mod_log", "staff_desk"):

@@ -116,3 +116,15 @@ async def test_permission_audit_reports_missing_permissions_to_the_mod_log(world
     body = await i.wait_response()
     assert "moderate_members" in body["data"]["content"]
     assert "anti-spam" in body["data"]["content"]
+
+
+async def test_commands_are_synced_with_dutch_and_english_descriptions(world: World) -> None:
+    [sync] = world.sandbox.requests_to("PUT /applications/{application_id}/commands")[-1:]
+    setup = next(cmd for cmd in sync.json if cmd["name"] == "setup")
+    assert setup["description_localizations"]["nl"] == "Stel Happy Mood in voor deze server"
+    assert setup["description_localizations"]["en-US"] == "Set up Happy Mood for this server"
+    sub = next(opt for opt in setup["options"] if opt["name"] == "kanaal")
+    assert sub["description_localizations"]["nl"] == "Koppel een functie aan een kanaal"
+    functie = next(opt for opt in sub["options"] if opt["name"] == "functie")
+    choice = next(c for c in functie["choices"] if c["value"] == "mod_log")
+    assert choice["name_localizations"] == {"nl": "modlog", "en-US": "mod log", "en-GB": "mod log"}
