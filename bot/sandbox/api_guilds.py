@@ -746,14 +746,20 @@ async def create_event(sb: DiscordSandbox, req: RestRequest) -> Any:
     return event
 
 
-@routes.patch("/guilds/{guild_id}/scheduled-events/{event_id}")
-async def edit_event(sb: DiscordSandbox, req: RestRequest) -> Any:
+def _manageable_event(sb: DiscordSandbox, req: RestRequest) -> tuple[Guild, JSON]:
+    """The event, if the bot may change it: MANAGE_EVENTS, or CREATE_EVENTS on an event it created."""
     guild = _guild_member(sb, req)
     me = req.bot_user_id
     event = _event_or_404(guild, req.params["event_id"])
     perms = sb.permissions(guild, me)
     if not (perms & P.MANAGE_EVENTS or (perms & P.CREATE_EVENTS and event["creator_id"] == str(me))):
         raise errors.missing_permissions()
+    return guild, event
+
+
+@routes.patch("/guilds/{guild_id}/scheduled-events/{event_id}")
+async def edit_event(sb: DiscordSandbox, req: RestRequest) -> Any:
+    guild, event = _manageable_event(sb, req)
     _event_fields(sb, guild, event, req.json(), creating=False)
     sb.dispatch_simple("GUILD_SCHEDULED_EVENT_UPDATE", event, guild_id=guild.id, intent=GUILD_SCHEDULED_EVENTS)
     await sb.flush()
@@ -762,12 +768,7 @@ async def edit_event(sb: DiscordSandbox, req: RestRequest) -> Any:
 
 @routes.delete("/guilds/{guild_id}/scheduled-events/{event_id}")
 async def delete_event(sb: DiscordSandbox, req: RestRequest) -> Any:
-    guild = _guild_member(sb, req)
-    me = req.bot_user_id
-    event = _event_or_404(guild, req.params["event_id"])
-    perms = sb.permissions(guild, me)
-    if not (perms & P.MANAGE_EVENTS or (perms & P.CREATE_EVENTS and event["creator_id"] == str(me))):
-        raise errors.missing_permissions()
+    guild, event = _manageable_event(sb, req)
     del guild.scheduled_events[int(event["id"])]
     sb.dispatch_simple("GUILD_SCHEDULED_EVENT_DELETE", event, guild_id=guild.id, intent=GUILD_SCHEDULED_EVENTS)
     await sb.flush()
