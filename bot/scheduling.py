@@ -265,17 +265,16 @@ class Scheduler:
         async with self._db.session() as session:
             await session.execute(
                 update(ScheduledAction)
-                .where(ScheduledAction.id == row_id)
+                .where(ScheduledAction.id == row_id, ScheduledAction.status == "running")
                 .values(status="pending", due_at=due_at, last_error=error)
             )
 
     async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
         async with self._db.session() as session:
+            # Only the row this run claimed: a handler may have replaced it (same key) with a new pending row,
+            # and SQLite can even give that row the same id.
+            mine = (ScheduledAction.id == row_id, ScheduledAction.status == "running")
             if failed is None:
-                await session.execute(delete(ScheduledAction).where(ScheduledAction.id == row_id))
+                await session.execute(delete(ScheduledAction).where(*mine))
             else:
-                await session.execute(
-                    update(ScheduledAction)
-                    .where(ScheduledAction.id == row_id)
-                    .values(status="failed", last_error=failed)
-                )
+                await session.execute(update(ScheduledAction).where(*mine).values(status="failed", last_error=failed))

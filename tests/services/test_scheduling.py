@@ -154,3 +154,23 @@ async def test_real_clock_fires_through_apscheduler(db: Database) -> None:
     await asyncio.wait_for(done.wait(), 5)
     assert len(ran) == 1
     await sched.shutdown()
+
+
+async def test_a_handler_may_reschedule_its_own_key(db: Database, clock: FakeClock) -> None:
+    """A recurring action re-arms itself under the same key; the new row must survive the old one's end."""
+    ran: list[datetime] = []
+    sched = Scheduler(db, clock)
+
+    async def daily(job: Job) -> None:
+        ran.append(clock.now())
+        await sched.schedule("daily", clock.now() + timedelta(days=1), key="daily")
+
+    sched.register("daily", daily)
+    await sched.start()
+    await sched.schedule("daily", clock.now() + timedelta(hours=1), key="daily")
+    for _ in range(3):
+        await clock.advance(timedelta(days=1))
+    assert len(ran) == 3
+    [pending] = await sched.pending()
+    assert pending.key == "daily" and pending.due_at > clock.now()
+    await sched.shutdown()
