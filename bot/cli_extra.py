@@ -5,4 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from bot.cli_stats import add_parser as add_stats_parser
+
 EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+EXTRA_COMMANDS.append(add_stats_parser)

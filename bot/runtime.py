@@ -19,6 +19,7 @@ from bot.i18n import I18n, lang_for
 from bot.scheduling import Scheduler
 from bot.services.contacts import ContactRecorder
 from bot.services.guild_settings import GuildSettingsService
+from bot.services.ledger import LedgerService
 from bot.settings import Settings
 
 
@@ -92,7 +93,7 @@ async def build_runtime(settings: Settings, clock: Clock | None = None, *, migra
     if migrate:
         await upgrade(db)
     owns = shard_owner(settings.discord.shard_count, settings.discord.shard_ids)
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         clock=clock,
         db=db,
@@ -100,3 +101,8 @@ async def build_runtime(settings: Settings, clock: Clock | None = None, *, migra
         i18n=I18n(),
         guild_settings=GuildSettingsService(db, clock),
     )
+    ledger = LedgerService(
+        db, clock, settings.ledger, guild_config=runtime.guild_config, default_tz=settings.general.timezone
+    )
+    runtime.add_service("ledger", ledger, close=ledger.close)
+    return runtime

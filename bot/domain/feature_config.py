@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from bot.domain.crisis import SafetyConfig
 from bot.domain.hours import OfficeHoursConfig
+from bot.domain.ledger.config import LedgerConfig
 from bot.domain.referrals import ReferralConfig
 
 
@@ -18,3 +19,4 @@ class FeatureSettings(BaseModel):
     hours: OfficeHoursConfig = Field(default_factory=OfficeHoursConfig)
     safety: SafetyConfig = Field(default_factory=SafetyConfig)
     referrals: ReferralConfig = Field(default_factory=ReferralConfig)
+    ledger: LedgerConfig = Field(default_factory=LedgerConfig)

@@ -2,5 +2,6 @@
 
 from bot.db.models.base import Base
 from bot.db.models.core import BotState, GuildSetting, ScheduledAction
+from bot.db.models.ledger import LedgerContact, LedgerKey, LedgerOffline, LedgerWeekly  # noqa: F401
 
 __all__ = ["Base", "BotState", "GuildSetting", "ScheduledAction"]

@@ -1,0 +1,255 @@
+"""SQL for the ledger tables, the same on SQLite and PostgreSQL (``INSERT … ON CONFLICT`` on both).
+
+Functions take an open session; the service decides about transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Insert, and_, case, delete, func, literal, not_, or_, select, union, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import LedgerContact, LedgerKey, LedgerOffline, LedgerWeekly
+from bot.domain.ledger import ContactKind, ContactRow, OfflineMoment, PlaceType, WeeklyCount, parse_tags
+from bot.domain.ledger.pseudonym import PSEUDONYM_LENGTH
+
+BATCH = 500
+
+
+def _insert(session: AsyncSession, model: Any) -> Insert:
+    dialect = session.get_bind().dialect.name
+    return pg_insert(model) if dialect == "postgresql" else sqlite_insert(model)  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------------------------------- keys
+
+
+async def read_key(session: AsyncSession, guild_id: int, period_id: str) -> bytes | None:
+    return await session.scalar(
+        select(LedgerKey.secret).where(LedgerKey.guild_id == guild_id, LedgerKey.period_id == period_id)
+    )
+
+
+async def create_key(session: AsyncSession, guild_id: int, period_id: str, secret: bytes, now: datetime) -> bytes:
+    """Store ``secret`` unless another process stored one first; returns the key in effect."""
+    stmt = _insert(session, LedgerKey).values(guild_id=guild_id, period_id=period_id, secret=secret, created_at=now)
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=["guild_id", "period_id"]))  # type: ignore[attr-defined]
+    stored = await read_key(session, guild_id, period_id)
+    assert stored is not None
+    return stored
+
+
+async def keys_of(session: AsyncSession, guild_id: int) -> dict[str, bytes]:
+    rows = await session.execute(select(LedgerKey.period_id, LedgerKey.secret).where(LedgerKey.guild_id == guild_id))
+    return {period_id: secret for period_id, secret in rows.all()}
+
+
+async def destroy_keys(session: AsyncSession, guild_id: int, period_ids: Iterable[str]) -> int:
+    ids = list(period_ids)
+    if not ids:
+        return 0
+    result = await session.execute(
+        delete(LedgerKey).where(LedgerKey.guild_id == guild_id, LedgerKey.period_id.in_(ids))
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------------------- contacts
+
+
+async def upsert_contacts(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert moments; an existing moment keeps its earliest hour and becomes after-hours if either was.
+
+    ``rows`` must not repeat a ``(guild_id, moment_key)`` (PostgreSQL refuses that in one statement).
+    """
+    table = LedgerContact.__table__
+    ins = _insert(session, LedgerContact)
+    excluded = ins.excluded  # type: ignore[attr-defined]
+    earlier = excluded.hour_bucket < table.c.hour_bucket
+    stmt = ins.on_conflict_do_update(  # type: ignore[attr-defined]
+        index_elements=["guild_id", "moment_key"],
+        set_={
+            "hour_bucket": case((earlier, excluded.hour_bucket), else_=table.c.hour_bucket),
+            "after_hours": or_(table.c.after_hours, excluded.after_hours),
+        },
+        where=or_(earlier, and_(excluded.after_hours, not_(table.c.after_hours))),
+    )
+    for start in range(0, len(rows), BATCH):
+        await session.execute(stmt, list(rows[start : start + BATCH]))
+
+
+RawContact = tuple[str, str, datetime, str, bool]
+
+
+def to_rows(result: Iterable[RawContact]) -> list[ContactRow]:
+    """Domain rows from raw (kind, context, hour_bucket, pseudonym, after_hours); contexts parsed once each.
+
+    CPU-bound for big ranges: the service runs it in a worker thread, off the event loop."""
+    tags: dict[str, dict[str, str]] = {}
+    rows = []
+    for kind, context, bucket, pseudonym, after_hours in result:
+        parsed = tags.get(context)
+        if parsed is None:
+            parsed = tags[context] = parse_tags(context)
+        rows.append(ContactRow(ContactKind(kind), parsed, bucket, pseudonym, bool(after_hours)))
+    return rows
+
+
+_ROW_COLUMNS = (
+    LedgerContact.kind,
+    LedgerContact.context,
+    LedgerContact.hour_bucket,
+    LedgerContact.pseudonym,
+    LedgerContact.after_hours,
+)
+
+
+async def contacts_between(session: AsyncSession, guild_id: int, start: datetime, end: datetime) -> list[RawContact]:
+    """Rows with ``start <= hour_bucket < end`` (served by the (guild_id, hour_bucket) index), see :func:`to_rows`."""
+    result = await session.execute(
+        select(*_ROW_COLUMNS).where(
+            LedgerContact.guild_id == guild_id, LedgerContact.hour_bucket >= start, LedgerContact.hour_bucket < end
+        )
+    )
+    return [tuple(row) for row in result.all()]  # type: ignore[misc]
+
+
+async def contacts_before(session: AsyncSession, guild_id: int, cutoff: datetime) -> list[RawContact]:
+    result = await session.execute(
+        select(*_ROW_COLUMNS).where(LedgerContact.guild_id == guild_id, LedgerContact.hour_bucket < cutoff)
+    )
+    return [tuple(row) for row in result.all()]  # type: ignore[misc]
+
+
+async def delete_contacts_before(session: AsyncSession, guild_id: int, cutoff: datetime) -> int:
+    result = await session.execute(
+        delete(LedgerContact).where(LedgerContact.guild_id == guild_id, LedgerContact.hour_bucket < cutoff)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def delete_contacts_of(session: AsyncSession, guild_id: int, pseudonyms: Sequence[str], since: datetime) -> int:
+    if not pseudonyms:
+        return 0
+    result = await session.execute(
+        delete(LedgerContact).where(
+            LedgerContact.guild_id == guild_id,
+            LedgerContact.pseudonym.in_(pseudonyms),
+            LedgerContact.hour_bucket >= since,
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def first_seen_before(
+    session: AsyncSession, guild_id: int, start: datetime, end: datetime
+) -> dict[str, datetime]:
+    """For pseudonyms with a row in ``[start, end)``: their earliest row before ``start``, if any."""
+    in_range = (
+        select(LedgerContact.pseudonym)
+        .where(LedgerContact.guild_id == guild_id, LedgerContact.hour_bucket >= start, LedgerContact.hour_bucket < end)
+        .distinct()
+    )
+    result = await session.execute(
+        select(LedgerContact.pseudonym, func.min(LedgerContact.hour_bucket))
+        .where(
+            LedgerContact.guild_id == guild_id,
+            LedgerContact.hour_bucket < start,
+            LedgerContact.pseudonym.in_(in_range),
+        )
+        .group_by(LedgerContact.pseudonym)
+    )
+    return {pseudonym: first for pseudonym, first in result.all()}
+
+
+async def rekey(session: AsyncSession, guild_id: int, mapping: Mapping[str, str]) -> int:
+    """Replace pseudonyms (old -> new) in rows and their moment keys (which start with the pseudonym)."""
+    changed = 0
+    for old, new in mapping.items():
+        result = await session.execute(
+            update(LedgerContact)
+            .where(LedgerContact.guild_id == guild_id, LedgerContact.pseudonym == old)
+            .values(
+                pseudonym=new,
+                moment_key=literal(new) + func.substr(LedgerContact.moment_key, PSEUDONYM_LENGTH + 1),
+            )
+        )
+        changed += int(result.rowcount)  # type: ignore[attr-defined]
+    return changed
+
+
+# ------------------------------------------------------------------------------ offline and rollups
+
+
+async def add_offline(session: AsyncSession, guild_id: int, moment: OfflineMoment, now: datetime) -> None:
+    session.add(
+        LedgerOffline(
+            guild_id=guild_id,
+            day=moment.day,
+            place_type=str(moment.place_type),
+            place=moment.place,
+            youth_count=moment.youth_count,
+            created_at=now,
+        )
+    )
+
+
+async def offline_between(session: AsyncSession, guild_id: int, first: date, last: date) -> list[OfflineMoment]:
+    result = await session.execute(
+        select(LedgerOffline.day, LedgerOffline.place_type, LedgerOffline.place, LedgerOffline.youth_count).where(
+            LedgerOffline.guild_id == guild_id, LedgerOffline.day >= first, LedgerOffline.day <= last
+        )
+    )
+    return [OfflineMoment(day, PlaceType(place_type), place, count) for day, place_type, place, count in result.all()]
+
+
+async def add_weekly(session: AsyncSession, guild_id: int, counts: Sequence[WeeklyCount]) -> None:
+    """Add rolled-up counts to what earlier retention runs stored for the same week, kind and theme."""
+    if not counts:
+        return
+    ins = _insert(session, LedgerWeekly)
+    stmt = ins.on_conflict_do_update(  # type: ignore[attr-defined]
+        index_elements=["guild_id", "iso_year", "iso_week", "kind", "theme"],
+        set_={"moments": LedgerWeekly.__table__.c.moments + ins.excluded.moments},  # type: ignore[attr-defined]
+    )
+    rows = [
+        {
+            "guild_id": guild_id,
+            "iso_year": c.iso_year,
+            "iso_week": c.iso_week,
+            "kind": str(c.kind),
+            "theme": c.theme or "",
+            "moments": c.moments,
+        }
+        for c in counts
+    ]
+    for start in range(0, len(rows), BATCH):
+        await session.execute(stmt, rows[start : start + BATCH])
+
+
+async def weekly_between_years(session: AsyncSession, guild_id: int, first: int, last: int) -> list[WeeklyCount]:
+    result = await session.execute(
+        select(
+            LedgerWeekly.iso_year, LedgerWeekly.iso_week, LedgerWeekly.kind, LedgerWeekly.theme, LedgerWeekly.moments
+        ).where(LedgerWeekly.guild_id == guild_id, LedgerWeekly.iso_year >= first, LedgerWeekly.iso_year <= last)
+    )
+    return [
+        WeeklyCount(year, week, ContactKind(kind), theme or None, moments)
+        for year, week, kind, theme, moments in result.all()
+    ]
+
+
+async def ledger_guilds(session: AsyncSession) -> list[int]:
+    """Every guild with anything in the ledger (contacts, keys, offline moments or rollups)."""
+    query = union(
+        select(LedgerContact.guild_id),
+        select(LedgerKey.guild_id),
+        select(LedgerOffline.guild_id),
+        select(LedgerWeekly.guild_id),
+    )
+    return sorted(int(g) for g in (await session.scalars(query)).all())
