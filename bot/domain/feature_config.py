@@ -8,6 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from bot.domain.crisis import SafetyConfig
+from bot.domain.desk.config import DeskConfig
 from bot.domain.hours import OfficeHoursConfig
 from bot.domain.ledger.config import LedgerConfig
 from bot.domain.referrals import ReferralConfig
@@ -19,4 +20,5 @@ class FeatureSettings(BaseModel):
     hours: OfficeHoursConfig = Field(default_factory=OfficeHoursConfig)
     safety: SafetyConfig = Field(default_factory=SafetyConfig)
     referrals: ReferralConfig = Field(default_factory=ReferralConfig)
+    desk: DeskConfig = Field(default_factory=DeskConfig)
     ledger: LedgerConfig = Field(default_factory=LedgerConfig)

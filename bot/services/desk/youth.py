@@ -1,0 +1,232 @@
+"""The youth's side of the desk: a DM or the "Praat met ons" button, "stop", mentions after hours, welcome.
+
+Order matters for safety: the youth's replies (help lines first when in crisis) go out before anything
+is done in the staff thread, so a Discord hiccup on the team's side never delays them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.adapters.replies import escape
+from bot.db.models import DeskConversation
+from bot.domain.desk import ConversationStatus, Msg, YouthDecision, msg, welcome
+from bot.domain.desk.config import is_stop
+from bot.services.desk.core import DeskCore
+from bot.services.desk.port import Button, MemberInfo
+from bot.services.desk.store import new_conversation, put_state, state_of
+from bot.services.desk.text import MAX_MESSAGE, MENTION_ROOM, UiKeys, pack
+
+log = logging.getLogger("happymood.desk")
+
+
+@dataclass(frozen=True)
+class ContactOutcome:
+    opened: bool
+    blocked: bool
+    dm_ok: bool
+
+
+class YouthDesk:
+    def __init__(self, core: DeskCore) -> None:
+        self.core = core
+
+    # -- a DM ------------------------------------------------------------------------------------------
+
+    async def on_dm(self, user_id: int, text: str, attachments: Sequence[str] = ()) -> None:
+        """A youth wrote to the bot in DM."""
+        if is_stop(text) and not attachments:
+            for chunk in self.core.text.youth(await self.stop(user_id)):
+                await self.core.port.dm(user_id, chunk)
+            return
+        guild_id = await self.core.resolve_guild(user_id)
+        if guild_id is None:
+            unreachable = msg(UiKeys.UNREACHABLE, help_lines=self.core.help_lines())
+            for chunk in self.core.text.youth(unreachable):
+                await self.core.port.dm(user_id, chunk)
+            return
+        await self.contact(guild_id, user_id, text, attachments)
+
+    async def on_talk(self, user_id: int, guild_id: int | None) -> Msg:
+        """The "Praat met ons" button (in the welcome channel or a DM); returns the ephemeral answer."""
+        if guild_id is not None and await self.core.staff_desk(guild_id) is None:
+            guild_id = None
+        if guild_id is None:
+            guild_id = await self.core.resolve_guild(user_id)
+        if guild_id is None:
+            return msg(UiKeys.UNREACHABLE, help_lines=self.core.help_lines())
+        outcome = await self.contact(guild_id, user_id, "", (), via_button=True)
+        if outcome.blocked:
+            return msg(UiKeys.TALK_BLOCKED, help_lines=self.core.help_lines())
+        if not outcome.dm_ok:
+            return msg(UiKeys.TALK_DM_CLOSED, help_lines=self.core.help_lines())
+        return msg(UiKeys.TALK_OPENED if outcome.opened else UiKeys.TALK_ALREADY_OPEN)
+
+    async def contact(
+        self, guild_id: int, user_id: int, text: str, attachments: Sequence[str], *, via_button: bool = False
+    ) -> ContactOutcome:
+        async with self.core.locks.hold((guild_id, user_id)):
+            return await self._contact(guild_id, user_id, text, attachments, via_button)
+
+    async def _contact(
+        self, guild_id: int, user_id: int, text: str, attachments: Sequence[str], via_button: bool
+    ) -> ContactOutcome:
+        core = self.core
+        now = core.now()
+        policy = await core.hours.policy(guild_id)
+        row = await core.store.conversation(guild_id, user_id) or new_conversation(guild_id, user_id)
+        before = state_of(row)
+        decision = policy.on_youth_message(now, text, before)
+
+        stop_button = decision.open_thread and not decision.refuse_blocked
+        replies = list(decision.replies)
+        if stop_button and not replies:
+            replies.append(msg(UiKeys.OPENED))
+        dm_ok = await self._send(user_id, replies, stop_button)
+
+        member = await core.port.member(guild_id, user_id)
+        put_state(row, decision.apply(before))
+        reaches_thread = decision.relay or bool(decision.staff_notes)
+        if reaches_thread:
+            await self._to_thread(row, member, decision, before.status, text, attachments, via_button)
+        if reaches_thread and decision.after_hours:
+            row.after_hours_count = (row.after_hours_count or 0) + 1
+            row.first_after_hours_at = row.first_after_hours_at or now
+            row.last_after_hours_at = now
+        if decision.open_thread:
+            row.closed_at = None
+        row = await core.store.save(row)
+        if decision.open_thread and before.status is ConversationStatus.CLOSED:
+            await core.cancel_forget(row.id)
+        if reaches_thread and decision.after_hours:
+            await core.ensure_opening(guild_id)
+        if decision.relay:
+            await core.record_contact(guild_id, member, decision.after_hours)
+        return ContactOutcome(opened=decision.open_thread, blocked=decision.refuse_blocked, dm_ok=dm_ok)
+
+    async def _send(self, user_id: int, replies: Sequence[Msg], stop_button: bool) -> bool:
+        chunks = [chunk for reply in replies for chunk in self.core.text.youth(reply)]
+        button = Button("stop", label=self.core.text.label(msg(UiKeys.BUTTON_STOP))) if stop_button else None
+        ok = True
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            ok = await self.core.port.dm(user_id, chunk, button=button if last else None) and ok
+        return ok
+
+    async def _to_thread(
+        self,
+        row: DeskConversation,
+        member: MemberInfo | None,
+        decision: YouthDecision,
+        previous: ConversationStatus,
+        text: str,
+        attachments: Sequence[str],
+        via_button: bool,
+    ) -> None:
+        core = self.core
+        guild_id = row.guild_id
+        lang = await core.staff_lang(guild_id)
+        name = member.display_name if member else str(row.user_id)
+        reopening = decision.open_thread and previous is ConversationStatus.CLOSED
+        if row.thread_id is not None and reopening and not await core.port.edit_thread(row.thread_id, archived=False):
+            row.thread_id = None
+        if row.thread_id is None:
+            row.thread_id = await core.create_thread(guild_id, name, row.urgent)
+            if row.thread_id is None:
+                return
+        elif decision.mark_urgent:
+            await core.set_urgent(guild_id, row.thread_id, True)
+
+        notes = [core.text.staff(note, lang) for note in decision.staff_notes]
+        if decision.open_thread and previous is ConversationStatus.CLOSED:
+            notes.insert(0, core.text.staff(msg(UiKeys.STAFF_REOPENED), lang))
+        role = await core.outreacher_role(guild_id) if decision.notify_staff else None
+        if notes or role:
+            await core.port.post(row.thread_id, "\n".join(notes), ping_role=role)
+        if decision.relay:
+            for chunk in self._relay_text(lang, decision.after_hours, text, attachments, via_button):
+                await core.port.post(row.thread_id, chunk)
+
+    def _relay_text(
+        self, lang: str, after_hours: bool, text: str, attachments: Sequence[str], via_button: bool
+    ) -> list[str]:
+        if via_button:
+            return [self.core.text.staff(msg(UiKeys.RELAY_BUTTON), lang)]
+        body = "\n".join([escape(text), *attachments]).strip()
+        key = UiKeys.RELAY_AFTER_HOURS if after_hours else UiKeys.RELAY_OPEN
+        return pack([self.core.text.staff(msg(key, text=body), lang)])
+
+    # -- ending the conversation -----------------------------------------------------------------------
+
+    async def stop(self, user_id: int) -> Msg:
+        """The youth ends every open conversation (button or "stop"); returns what they are told."""
+        core = self.core
+        stopped = False
+        for guild_id in await core.store.guilds_with_conversations(user_id):
+            async with core.locks.hold((guild_id, user_id)):
+                row = await core.store.conversation(guild_id, user_id)
+                if row is None or row.status != ConversationStatus.OPEN.value:
+                    continue
+                row.status = ConversationStatus.CLOSED.value
+                row.closed_at = core.now()
+                row = await core.store.save(row)
+                if row.thread_id is not None:
+                    lang = await core.staff_lang(guild_id)
+                    await core.port.post(row.thread_id, core.text.staff(msg(UiKeys.STAFF_YOUTH_STOPPED), lang))
+                    await core.port.edit_thread(row.thread_id, archived=True)
+                await core.plan_forget(row)
+                stopped = True
+        return msg(UiKeys.STOPPED if stopped else UiKeys.NOTHING_TO_STOP)
+
+    # -- the server ------------------------------------------------------------------------------------
+
+    async def on_mention(self, guild_id: int, user_id: int, channel_id: int, message_id: int) -> bool:
+        """A youth mentioned an outreacher (or the role); after hours they get one short reply per night."""
+        core = self.core
+        policy = await core.hours.policy(guild_id)
+        now = core.now()
+        if not policy.on_mention_after_hours(now, await core.store.mention_period(guild_id, user_id)):
+            return False
+        period = policy.hours.closed_period_id(now)
+        assert period is not None
+        await core.store.mark_mention(guild_id, user_id, period)
+        for index, chunk in enumerate(core.text.youth(policy.mention_reply(now))):
+            await core.port.post(channel_id, chunk, reply_to=message_id if index == 0 else None)
+        await core.ensure_opening(guild_id)
+        return True
+
+    async def welcome_member(self, guild_id: int, user_id: int) -> None:
+        """On join: who we are, house rules, hours, what is recorded, help lines, and the button."""
+        core = self.core
+        member = await core.port.member(guild_id, user_id)
+        if member is None or member.person.is_bot:
+            return
+        mode, _ = await core.options(guild_id)
+        if mode == "off":
+            return
+        chunks = await self.welcome_chunks(guild_id)
+        button = self.talk_button()
+        if mode == "dm":
+            sent = True
+            for index, chunk in enumerate(chunks):
+                last = index == len(chunks) - 1
+                sent = await core.port.dm(user_id, chunk, button=button if last else None) and sent
+            if sent:
+                return
+        channel = (await core.runtime.guild_config(guild_id)).channels.welcome
+        if channel is None:
+            return
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            await core.port.post(
+                channel, chunk, ping_user=user_id if index == 0 else None, button=button if last else None
+            )
+
+    async def welcome_chunks(self, guild_id: int | None) -> list[str]:
+        policy = await self.core.hours.policy(guild_id)
+        return self.core.text.youth(welcome(policy.hours, policy.help_lines), limit=MAX_MESSAGE - MENTION_ROOM)
+
+    def talk_button(self) -> Button:
+        return Button("talk", label=self.core.text.label(msg(UiKeys.BUTTON_TALK)))

@@ -1,0 +1,111 @@
+"""Contact desk glue: DMs and thread messages in, /over /uren /hulp, welcome on join, persistent buttons.
+
+The staff commands (/desk …, /doorverwijzen) are in ``_staff.py``; every decision is made in
+``bot/services/desk`` and ``bot/domain/desk``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.guild_config import Access
+from bot.i18n.translator import _
+from bot.runtime import Runtime
+from bot.services.desk import DeskService
+from cogs.desk import _views
+from cogs.desk._port import DiscordDeskPort
+from cogs.desk._staff import DeskStaffCog
+from cogs.desk._views import respond_youth
+
+log = logging.getLogger("happymood.desk")
+
+info_contexts = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+
+
+class DeskCog(commands.Cog):
+    def __init__(self, bot: commands.Bot, runtime: Runtime, service: DeskService) -> None:
+        self.bot = bot
+        self.runtime = runtime
+        self.service = service
+
+    # -- events ----------------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        attachments = [a.url for a in message.attachments]
+        try:
+            if message.guild is None:
+                await self.service.youth.on_dm(message.author.id, message.content, attachments)
+            elif await self._in_desk_thread(message):
+                await self.service.staff.on_thread_message(
+                    message.guild.id, message.channel.id, message.id, message.author.id, message.content, attachments
+                )
+            elif await self._mentions_outreacher(message):
+                await self.service.youth.on_mention(message.guild.id, message.author.id, message.channel.id, message.id)
+        except Exception:
+            log.exception("desk could not handle a message")
+
+    async def _in_desk_thread(self, message: discord.Message) -> bool:
+        assert message.guild is not None
+        channel = message.channel
+        if isinstance(channel, discord.PartialMessageable):
+            return True
+        desk = (await self.runtime.guild_config(message.guild.id)).channels.staff_desk
+        return isinstance(channel, discord.Thread) and desk is not None and channel.parent_id == desk
+
+    async def _mentions_outreacher(self, message: discord.Message) -> bool:
+        assert message.guild is not None
+        if not isinstance(message.author, discord.Member):
+            return False
+        config = await self.runtime.guild_config(message.guild.id)
+        role = config.roles.outreacher
+        if role is None:
+            return False
+        author = message.author
+        is_admin = author.guild_permissions.administrator or author.id == message.guild.owner_id
+        if not Access(config).is_youth({r.id for r in author.roles}, is_admin, author.bot):
+            return False
+        if role in message.raw_role_mentions:
+            return True
+        return any(isinstance(m, discord.Member) and any(r.id == role for r in m.roles) for m in message.mentions)
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        try:
+            await self.service.youth.welcome_member(member.guild.id, member.id)
+        except Exception:
+            log.exception("desk welcome failed")
+
+    # -- information for anyone ------------------------------------------------------------------------
+
+    @app_commands.command(name="over", description=_("Who are the Happy Mood youth workers?", "cmd.desk.about"))
+    @info_contexts
+    async def about(self, interaction: discord.Interaction[Any]) -> None:
+        await respond_youth(interaction, *self.service.about())
+
+    @app_commands.command(name="uren", description=_("When is the team around?", "cmd.desk.hours"))
+    @info_contexts
+    async def hours(self, interaction: discord.Interaction[Any]) -> None:
+        guild_id = await self.service.info_guild(interaction.guild_id, interaction.user.id)
+        await respond_youth(interaction, *await self.service.hours(guild_id))
+
+    @app_commands.command(name="hulp", description=_("Help lines you can always reach", "cmd.desk.help"))
+    @info_contexts
+    async def help(self, interaction: discord.Interaction[Any]) -> None:
+        await respond_youth(interaction, *self.service.help())
+
+
+async def setup(bot: commands.Bot) -> None:
+    runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
+    service = DeskService(runtime, DiscordDeskPort(bot))
+    runtime.add_service("desk", service)
+    _views.register(bot)
+    await bot.add_cog(DeskCog(bot, runtime, service))
+    await bot.add_cog(DeskStaffCog(bot, runtime, service))
