@@ -12,6 +12,7 @@ from bot.domain.desk.config import DeskConfig
 from bot.domain.hours import OfficeHoursConfig
 from bot.domain.ledger.config import LedgerConfig
 from bot.domain.referrals import ReferralConfig
+from bot.domain.spam import SpamPolicy
 
 
 class FeatureSettings(BaseModel):
@@ -22,3 +23,4 @@ class FeatureSettings(BaseModel):
     referrals: ReferralConfig = Field(default_factory=ReferralConfig)
     desk: DeskConfig = Field(default_factory=DeskConfig)
     ledger: LedgerConfig = Field(default_factory=LedgerConfig)
+    antispam: SpamPolicy = Field(default_factory=SpamPolicy)

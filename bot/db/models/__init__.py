@@ -1,5 +1,6 @@
 """All models, imported here so ``Base.metadata`` is complete for Alembic and the drift test."""
 
+from bot.db.models import antispam as _antispam  # noqa: F401  (registers the anti-spam tables)
 from bot.db.models.base import Base
 from bot.db.models.core import BotState, GuildSetting, ScheduledAction
 from bot.db.models.desk import DeskConversation, DeskHeldReply, DeskMentionMark  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.demo.chapters import core, desk, ledger
+from bot.demo.chapters import antispam, core, desk, ledger
 from bot.demo.timeline import Timeline
 from bot.demo.world import World
 
@@ -13,5 +13,6 @@ Chapter = Callable[[World, Timeline], Awaitable[None]]
 CHAPTERS: list[Chapter] = [
     core.chapter,
     desk.chapter,
+    antispam.chapter,
     ledger.chapter,
 ]

@@ -1,0 +1,598 @@
+"""The anti-spam response pipeline: every deletion, timeout, ban, lockdown and unlock goes through here.
+
+Like python-discord's ``apply_infraction``: the state is recorded in the database *before* acting (the
+incident, the accounts as ``pending``, the exact state a lockdown replaces), then Discord is acted on with
+the bot's own permissions — each step on its own, a refused step reported, never stopping the others —
+then the outcome is stored and the team is told. Unlocks, renewals of the invite/DM pause and the morning
+summary are scheduled actions (rows), so a restart in the middle of a lockdown still unlocks on time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.domain.guild_config import GuildConfig
+from bot.domain.spam import JoinEvent, MessageEvent, Verdict, VerdictKind
+from bot.runtime import Runtime
+from bot.scheduling import Job
+from bot.services.antispam import lockdown
+from bot.services.antispam.batcher import Batch, Batcher, Owner
+from bot.services.antispam.guard import Guard, GuildProfile
+from bot.services.antispam.port import AlertMessage, Blocked, GuildPort, GuildState, blocked_entry
+from bot.services.antispam.report import IncidentView, Reporter
+from bot.services.antispam.settings import SECTION, AntispamSettings, section_defaults
+from bot.services.antispam.store import AntispamStore, OffenderAction
+
+log = logging.getLogger("happymood.antispam")
+
+QUIET, RENEW, MORNING = "antispam.quiet", "antispam.renew", "antispam.morning"
+BULK_MAX = 100
+BULK_MAX_AGE = timedelta(days=14) - timedelta(minutes=5)
+DISCORD_EPOCH_MS = 1_420_070_400_000
+MAX_TRACKED_ACCOUNTS = 5_000
+TIMEOUT_CONCURRENCY = 8
+ALERT_SETTLE_SECONDS = 1.0
+
+PortFactory = Callable[[int], GuildPort | None]
+
+
+def _snowflake_at(at: datetime) -> int:
+    return max(0, int(at.timestamp() * 1000) - DISCORD_EPOCH_MS) << 22
+
+
+def _key(kind: str, guild_id: int) -> str:
+    return f"{kind}:{guild_id}"
+
+
+@dataclass
+class _Guild:
+    """Per-guild runtime state; the database stays the source of truth."""
+
+    lock: asyncio.Lock
+    batcher: Batcher
+    incident_id: int | None = None
+    """The active raid or manual incident (loaded from the database when unknown)."""
+    loaded: bool = False
+    accounts: OrderedDict[int, int] = field(default_factory=OrderedDict)
+    """Account → its latest incident, to count later deletions of an account already dealt with."""
+
+
+class AntispamService:
+    """One per process; ``ports(guild_id)`` gives the Discord side of a guild (None when not available)."""
+
+    def __init__(self, runtime: Runtime, ports: PortFactory, *, window: float = 0.004) -> None:
+        self.runtime = runtime
+        self.clock = runtime.clock
+        self.store = AntispamStore(runtime.db)
+        self.guard = Guard(self._load)
+        self.report = Reporter(runtime.i18n)
+        self._ports = ports
+        self._window = window
+        self._guilds: dict[int, _Guild] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # ------------------------------------------------------------------ settings
+    async def _load(self, guild_id: int) -> tuple[AntispamSettings, GuildConfig]:
+        config = await self.runtime.guild_config(guild_id)
+        defaults = section_defaults(self.runtime.settings.antispam, config.timezone)
+        return await self.runtime.guild_settings.get(guild_id, SECTION, defaults), config
+
+    async def settings(self, guild_id: int) -> AntispamSettings:
+        return (await self.guard.profile(guild_id)).settings
+
+    async def update_settings(self, guild_id: int, changes: dict[str, Any]) -> AntispamSettings:
+        """Validate and store overrides (raises ``InvalidSetting``); the detector sees them at once."""
+        config = await self.runtime.guild_config(guild_id)
+        defaults = section_defaults(self.runtime.settings.antispam, config.timezone)
+        updated = await self.runtime.guild_settings.update(guild_id, SECTION, defaults, changes)
+        await self.guard.invalidate(guild_id)
+        return updated
+
+    def _state(self, guild_id: int) -> _Guild:
+        st = self._guilds.get(guild_id)
+        if st is None:
+
+            async def flush(batch: Batch) -> None:
+                await self._flush(guild_id, batch)
+
+            st = self._guilds[guild_id] = _Guild(asyncio.Lock(), Batcher(flush, window=self._window))
+        return st
+
+    def _port(self, guild_id: int) -> GuildPort | None:
+        return self._ports(guild_id)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _lang(self, guild_id: int) -> str:
+        return await self.runtime.guild_lang(guild_id)
+
+    async def _reason(self, guild_id: int, key: str, **params: Any) -> str:
+        return self.runtime.i18n.t(f"antispam.audit.{key}", await self._lang(guild_id), **params)
+
+    # ------------------------------------------------------------------ the message path
+    async def handle(self, event: MessageEvent, verdict: Verdict) -> None:
+        """Act on one verdict: deletions are queued at once; offenders after their incident is recorded."""
+        gid = event.guild_id
+        st = self._state(gid)
+        raid = verdict.kind is VerdictKind.RAID
+        if not verdict.offenders:
+            if verdict.delete:
+                owner: Owner = ("raid", 0) if raid else ("user", event.author_id)
+                st.batcher.add_deletes(verdict.delete, owner, event.at)
+            return
+        profile = await self.guard.profile(gid)
+        settings, now = profile.settings, self.clock.now()
+        if raid:
+            if verdict.delete:
+                st.batcher.add_deletes(verdict.delete, ("raid", 0), event.at)
+            incident_id = await self._raid_incident(gid, event.at, verdict, profile)
+            action = settings.action
+            minutes = settings.timeout_minutes
+            alert = None
+        else:
+            incident_id = await self.store.open_incident(
+                gid, "member", event.at, night=settings.is_night(event.at), reasons=verdict.reasons
+            )
+            self._remember(st, event.author_id, incident_id)
+            if verdict.delete:
+                st.batcher.add_deletes(verdict.delete, ("user", event.author_id), event.at)
+            young = settings.thresholds_at(event.at).is_young(event.at, event.account_created_at, event.joined_at)
+            action = settings.action if young else "timeout"
+            minutes = settings.timeout_minutes if young else settings.member_timeout_minutes
+            alert = incident_id
+            if settings.is_night(event.at):
+                await self._schedule_morning(gid, settings, event.at)
+        until = now + timedelta(minutes=minutes) if action == "timeout" else None
+        for uid in verdict.offenders:
+            self._remember(st, uid, incident_id)
+        actions = [OffenderAction(incident_id, uid, action, until) for uid in sorted(verdict.offenders)]
+        st.batcher.add_offenders(actions, alert=alert)
+
+    async def handle_join(self, event: JoinEvent, verdict: Verdict) -> None:
+        """A join burst starting: tell the team (no ping); the detector now watches the joiners."""
+        burst = next((r for r in verdict.reasons if r.code == "join_burst"), None)
+        port = self._port(event.guild_id)
+        if burst is None or port is None:
+            return
+        await port.post(self.report.join_burst(await self._lang(event.guild_id), burst))
+
+    @staticmethod
+    def _remember(st: _Guild, user_id: int, incident_id: int) -> None:
+        st.accounts[user_id] = incident_id
+        st.accounts.move_to_end(user_id)
+        if len(st.accounts) > MAX_TRACKED_ACCOUNTS:
+            st.accounts.popitem(last=False)
+
+    async def _active_id(self, guild_id: int) -> int | None:
+        st = self._state(guild_id)
+        if st.incident_id is None and not st.loaded:
+            active = await self.store.active_lockdown(guild_id)
+            st.incident_id = active.id if active is not None else None
+            st.loaded = True
+        return st.incident_id
+
+    # ------------------------------------------------------------------ lockdown
+    async def _raid_incident(self, gid: int, at: datetime, verdict: Verdict, profile: GuildProfile) -> int:
+        """The raid's incident; the first raid verdict records it and locks the guild (role edit first)."""
+        st = self._state(gid)
+        if st.incident_id is not None:
+            return st.incident_id
+        async with st.lock:
+            existing = await self._active_id(gid)
+            if existing is not None:
+                return existing
+            settings = profile.settings
+            port = self._port(gid) if settings.lockdown_on_raid else None
+            state = await port.read_state(fresh=False) if port is not None else None
+            plan = lockdown.plan(state, settings, self.clock.now()) if state is not None else None
+            incident_id = await self.store.open_incident(
+                gid, "raid", at, night=settings.is_night(at), reasons=verdict.reasons, lock=plan
+            )
+            st.incident_id = incident_id
+        log.warning("raid detected", extra={"guild_id": gid, "incident_id": incident_id})
+        self._spawn(self._lock_guild(gid, incident_id, plan, state, settings, at))
+        return incident_id
+
+    async def _lock_guild(
+        self,
+        gid: int,
+        incident_id: int,
+        plan: lockdown.LockPlan | None,
+        state: GuildState | None,
+        settings: AntispamSettings,
+        at: datetime,
+    ) -> None:
+        st = self._state(gid)
+        async with st.lock:
+            if st.incident_id != incident_id:  # unlocked before it could even lock
+                return
+            blocked = await self._apply(gid, incident_id, plan, state)
+        await self._after_open(gid, incident_id, settings, at, blocked)
+
+    async def _apply(
+        self, gid: int, incident_id: int, plan: lockdown.LockPlan | None, state: GuildState | None
+    ) -> list[Blocked]:
+        port = self._port(gid)
+        if plan is None or state is None or port is None:
+            return []
+        blocked = await lockdown.apply(port, plan, state, await self._reason(gid, "lockdown", id=incident_id))
+        await self.store.set_lockdown(incident_id, status="locked")
+        return blocked
+
+    async def _after_open(
+        self, gid: int, incident_id: int, settings: AntispamSettings, at: datetime, blocked: list[Blocked]
+    ) -> None:
+        """After the lock: record what was refused, arm the unlock/renewal/summary, then tell the team."""
+        await self.store.add_blocked(incident_id, [blocked_entry(b) for b in blocked])
+        incident = await self.store.incident(incident_id)
+        if incident is None:
+            return
+        payload = {"incident_id": incident_id}
+        if not incident.keep_locked:
+            due = at + timedelta(minutes=settings.quiet_minutes)
+            await self.runtime.scheduler.schedule(QUIET, due, payload, key=_key(QUIET, gid), guild_id=gid)
+        found = await self.store.lockdown(incident_id)
+        if found is not None and found[1].paused_until is not None:
+            due = self.clock.now() + lockdown.RENEW_EVERY
+            await self.runtime.scheduler.schedule(RENEW, due, payload, key=_key(RENEW, gid), guild_id=gid)
+        if incident.night:
+            await self._schedule_morning(gid, settings, at)
+        await self._state(gid).batcher.idle(ALERT_SETTLE_SECONDS)
+        await self._post_alert(gid, incident_id)
+
+    async def manual_lockdown(self, gid: int, user_id: int) -> tuple[int, bool]:
+        """``/lockdown on``: the same pipeline, with the bot's permissions; stays until someone unlocks."""
+        st = self._state(gid)
+        profile = await self.guard.profile(gid)
+        now = self.clock.now()
+        async with st.lock:
+            existing = await self._active_id(gid)
+            if existing is not None:
+                return existing, False
+            port = self._port(gid)
+            state = await port.read_state(fresh=True) if port is not None else None
+            plan = lockdown.plan(state, profile.settings, now) if state is not None else None
+            incident_id = await self.store.open_incident(
+                gid,
+                "manual",
+                now,
+                night=profile.settings.is_night(now),
+                started_by=user_id,
+                keep_locked=True,
+                lock=plan,
+            )
+            st.incident_id = incident_id
+            blocked = await self._apply(gid, incident_id, plan, state)
+        log.warning("manual lockdown", extra={"guild_id": gid, "incident_id": incident_id})
+        await self._after_open(gid, incident_id, profile.settings, now, blocked)
+        return incident_id, True
+
+    async def unlock(
+        self, gid: int, *, by: str, user_id: int | None = None, incident_id: int | None = None
+    ) -> int | None:
+        """Restore exactly what the active lockdown changed and end it; returns the incident, or None."""
+        st = self._state(gid)
+        async with st.lock:
+            active = await self._active_id(gid)
+            if active is None or (incident_id is not None and active != incident_id):
+                return None
+            blocked = await self._restore(gid, active)
+            now = self.clock.now()
+            await self.store.update_incident(active, status="ended", ended_at=now, ended_by=by)
+            await self.store.add_blocked(active, [blocked_entry(b) for b in blocked])
+            st.incident_id = None
+            self.guard.end_raid(gid)
+            await self.runtime.scheduler.cancel(key=_key(QUIET, gid))
+            await self.runtime.scheduler.cancel(key=_key(RENEW, gid))
+        log.info("lockdown lifted", extra={"guild_id": gid, "incident_id": active, "by": by})
+        await self._refresh_alert(gid, active, ended_by_user=user_id)
+        incident = await self.store.incident(active)
+        port = self._port(gid)
+        if incident is not None and port is not None:
+            settings = await self.settings(gid)
+            note = self.report.unlock_note(await self._lang(gid), incident, settings)
+            await port.post(note, channel_id=incident.alert_channel_id)
+        return active
+
+    async def _restore(self, gid: int, incident_id: int) -> list[Blocked]:
+        found = await self.store.lockdown(incident_id)
+        port = self._port(gid)
+        if found is None or found[0].status == "restored" or port is None:
+            return []
+        await self.store.set_lockdown(incident_id, status="restoring")
+        state = await port.read_state(fresh=True)
+        reason = await self._reason(gid, "unlock", id=incident_id)
+        blocked = await lockdown.restore(port, found[1], state, self.clock.now(), reason)
+        await self.store.set_lockdown(incident_id, status="restored", restored_at=self.clock.now())
+        return blocked
+
+    async def keep_locked(self, incident_id: int) -> bool:
+        incident = await self.store.incident(incident_id)
+        if incident is None or incident.status != "active" or incident.kind not in ("raid", "manual"):
+            return False
+        await self.store.update_incident(incident_id, keep_locked=True)
+        await self.runtime.scheduler.cancel(key=_key(QUIET, incident.guild_id))
+        await self._refresh_alert(incident.guild_id, incident_id)
+        return True
+
+    async def ban_flagged(self, incident_id: int) -> int:
+        """Ban the incident's accounts (one bulk call); raises :class:`Blocked` without the permission."""
+        incident = await self.store.incident(incident_id)
+        port = self._port(incident.guild_id) if incident is not None else None
+        if incident is None or port is None:
+            return 0
+        targets = [o.user_id for o in await self.store.offenders(incident_id) if o.action != "ban"]
+        if not targets:
+            return 0
+        banned = await port.ban(targets, await self._reason(incident.guild_id, "ban", id=incident_id))
+        await self.store.set_offender_status(incident_id, {uid: "applied" for uid in banned}, action="ban")
+        await self._refresh_alert(incident.guild_id, incident_id)
+        return len(banned)
+
+    async def undo_timeouts(self, incident_id: int) -> int:
+        """A false positive: lift the incident's timeouts and forget what the detector held against them."""
+        incident = await self.store.incident(incident_id)
+        port = self._port(incident.guild_id) if incident is not None else None
+        if incident is None or port is None:
+            return 0
+        gid = incident.guild_id
+        reason = await self._reason(gid, "undo", id=incident_id)
+        targets = [
+            o.user_id
+            for o in await self.store.offenders(incident_id)
+            if o.action == "timeout" and o.status == "applied"
+        ]
+        for uid in targets:
+            await port.timeout(uid, None, reason)
+            self.guard.forget(gid, uid)
+        await self.store.set_offender_status(incident_id, dict.fromkeys(targets, "undone"))
+        await self._refresh_alert(gid, incident_id)
+        return len(targets)
+
+    async def status(self, gid: int) -> IncidentView | None:
+        active = await self._active_id(gid)
+        return None if active is None else await self._view(active)
+
+    # ------------------------------------------------------------------ batches: deletions and accounts
+    async def _flush(self, gid: int, batch: Batch) -> None:
+        """Run one batch: deletions and account actions together, then store the counts and refusals."""
+        port = self._port(gid)
+        if port is None:
+            return
+        st = self._state(gid)
+        refused, acted = await asyncio.gather(self._delete(port, batch.deletes), self._act(port, gid, batch.offenders))
+        if st.incident_id is None and any(owner[0] == "raid" for owner in batch.counts):
+            async with st.lock:  # the raid's incident is being recorded right now
+                pass
+        progress = self._progress(st, batch)
+        await self.store.add_progress(progress)
+        blocked = dict(acted)
+        for incident in progress or ([st.incident_id] if st.incident_id else []):
+            blocked.setdefault(incident, []).extend(blocked_entry(exc) for exc in refused)
+        for incident, entries in blocked.items():
+            await self.store.add_blocked(incident, entries)
+        for incident in sorted(batch.alerts):
+            await self._post_alert(gid, incident)
+
+    @staticmethod
+    def _progress(st: _Guild, batch: Batch) -> dict[int, tuple[int, datetime | None]]:
+        """Deleted-message counts and the latest spam per incident (an owner resolved to its incident)."""
+        progress: dict[int, tuple[int, datetime | None]] = {}
+        for owner, n in batch.counts.items():
+            incident = st.incident_id if owner[0] == "raid" else st.accounts.get(owner[1])
+            if incident is None:
+                continue
+            count, last = progress.get(incident, (0, None))
+            at = batch.last_at.get(owner)
+            latest = at if last is None else (last if at is None else max(last, at))
+            progress[incident] = (count + n, latest)
+        return progress
+
+    async def _delete(self, port: GuildPort, deletes: dict[int, set[int]]) -> list[Blocked]:
+        """Bulk delete per channel (≤ 100 a call); single deletes for one message or one too old to bulk."""
+        oldest_bulk = _snowflake_at(self.clock.now() - BULK_MAX_AGE)
+        reason = await self._reason(port.guild_id, "spam")
+
+        async def channel(channel_id: int, ids: list[int]) -> None:
+            old = [i for i in ids if i < oldest_bulk]
+            recent = [i for i in ids if i >= oldest_bulk]
+            for start in range(0, len(recent), BULK_MAX):
+                await port.delete_messages(channel_id, recent[start : start + BULK_MAX], reason)
+            for message_id in old:
+                await port.delete_messages(channel_id, [message_id], reason)
+
+        results = await asyncio.gather(
+            *(channel(cid, sorted(ids)) for cid, ids in deletes.items()), return_exceptions=True
+        )
+        blocked = [r for r in results if isinstance(r, Blocked)]
+        for r in results:
+            if isinstance(r, BaseException) and not isinstance(r, Blocked):
+                log.error("anti-spam delete failed", exc_info=r)
+        return blocked
+
+    async def _act(self, port: GuildPort, gid: int, actions: list[OffenderAction]) -> dict[int, list[dict[str, Any]]]:
+        """Record the accounts as pending, time out or ban them, store the outcome; returns refusals."""
+        fresh = await self.store.add_offenders(actions, self.clock.now())
+        blocked: dict[int, list[dict[str, Any]]] = {}
+        by_incident: dict[int, list[OffenderAction]] = {}
+        for action in fresh:
+            by_incident.setdefault(action.incident_id, []).append(action)
+        gate = asyncio.Semaphore(TIMEOUT_CONCURRENCY)
+        for incident_id, group in by_incident.items():
+            statuses: dict[int, str] = {}
+            reason = await self._reason(gid, "spam_account", id=incident_id)
+
+            async def timeout(action: OffenderAction, reason: str = reason) -> None:
+                async with gate:
+                    await port.timeout(action.user_id, action.until, reason)
+
+            timeouts = [a for a in group if a.action == "timeout"]
+            results = await asyncio.gather(*(timeout(a) for a in timeouts), return_exceptions=True)
+            for action, result in zip(timeouts, results, strict=True):
+                statuses[action.user_id] = self._outcome(result, blocked.setdefault(incident_id, []))
+            bans = [a.user_id for a in group if a.action == "ban"]
+            if bans:
+                try:
+                    banned = await port.ban(bans, reason)
+                    statuses.update({uid: "applied" if uid in banned else "failed" for uid in bans})
+                except Blocked as exc:
+                    blocked.setdefault(incident_id, []).append(blocked_entry(exc))
+                    statuses.update(dict.fromkeys(bans, "blocked" if exc.permission else "failed"))
+            await self.store.set_offender_status(incident_id, statuses)
+        return {k: v for k, v in blocked.items() if v}
+
+    @staticmethod
+    def _outcome(result: Any, blocked: list[dict[str, Any]]) -> str:
+        if isinstance(result, Blocked):
+            blocked.append(blocked_entry(result))
+            return "blocked" if result.permission else "failed"
+        if isinstance(result, BaseException):
+            log.error("anti-spam action failed", exc_info=result)
+            return "failed"
+        return "applied"
+
+    # ------------------------------------------------------------------ alerts
+    async def _view(self, incident_id: int) -> IncidentView | None:
+        incident = await self.store.incident(incident_id)
+        if incident is None:
+            return None
+        found = await self.store.lockdown(incident_id)
+        offenders = await self.store.offenders(incident_id)
+        return IncidentView(incident, found[1] if found else None, found[0].status if found else None, offenders)
+
+    async def _render(self, gid: int, incident_id: int, ended_by_user: int | None = None) -> Any:
+        view = await self._view(incident_id)
+        if view is None:
+            return None
+        settings, config = await self.settings(gid), await self.runtime.guild_config(gid)
+        lang = await self._lang(gid)
+        return self.report.incident_alert(lang, view, settings, config, self.clock.now(), ended_by_user=ended_by_user)
+
+    async def _post_alert(self, gid: int, incident_id: int) -> None:
+        port = self._port(gid)
+        alert = await self._render(gid, incident_id)
+        if port is None or alert is None:
+            return
+        where = await port.post(alert)
+        if where is not None:
+            await self.store.update_incident(
+                incident_id, alert_channel_id=where.channel_id, alert_message_id=where.message_id
+            )
+
+    async def _refresh_alert(self, gid: int, incident_id: int, ended_by_user: int | None = None) -> None:
+        incident = await self.store.incident(incident_id)
+        port = self._port(gid)
+        if incident is None or port is None or incident.alert_message_id is None or incident.alert_channel_id is None:
+            return
+        alert = await self._render(gid, incident_id, ended_by_user)
+        if alert is not None:
+            alert.ping_role_id = None
+            await port.edit(AlertMessage(incident.alert_channel_id, incident.alert_message_id), alert)
+
+    # ------------------------------------------------------------------ scheduled work
+    async def _schedule_morning(self, gid: int, settings: AntispamSettings, at: datetime) -> None:
+        due = settings.next_morning(at)
+        pending = await self.runtime.scheduler.pending(MORNING, guild_id=gid)
+        if any(job.due_at == due for job in pending):
+            return
+        await self.runtime.scheduler.schedule(MORNING, due, {}, key=_key(MORNING, gid), guild_id=gid)
+
+    async def on_quiet(self, job: Job) -> None:
+        """The quiet timer: unlock when no spam came for ``quiet_minutes``, else look again later."""
+        incident = await self.store.incident(int(job.payload["incident_id"]))
+        if incident is None or incident.status != "active" or incident.keep_locked:
+            return
+        gid = incident.guild_id
+        settings = await self.settings(gid)
+        seen = (incident.last_spam_at, incident.started_at, self.guard.last_spam_at(gid))
+        due = max(t for t in seen if t is not None) + timedelta(minutes=settings.quiet_minutes)
+        if self.clock.now() < due:
+            await self.runtime.scheduler.schedule(QUIET, due, job.payload, key=_key(QUIET, gid), guild_id=gid)
+            return
+        await self.unlock(gid, by="quiet", incident_id=incident.id)
+
+    async def on_renew(self, job: Job) -> None:
+        """Push the invite/DM pause another 24 h ahead while the lockdown lasts."""
+        incident_id = int(job.payload["incident_id"])
+        incident = await self.store.incident(incident_id)
+        found = await self.store.lockdown(incident_id)
+        if incident is None or incident.status != "active" or found is None or found[1].paused_until is None:
+            return
+        gid = incident.guild_id
+        port = self._port(gid)
+        if port is None:
+            return
+        until = self.clock.now() + lockdown.PAUSE_AHEAD
+        blocked = await lockdown.renew(port, found[1], until, await self._reason(gid, "lockdown", id=incident_id))
+        await self.store.add_blocked(incident_id, [blocked_entry(b) for b in blocked])
+        if not blocked:
+            await self.store.set_lockdown(incident_id, paused_until=until)
+        due = self.clock.now() + lockdown.RENEW_EVERY
+        await self.runtime.scheduler.schedule(RENEW, due, job.payload, key=_key(RENEW, gid), guild_id=gid)
+
+    async def on_morning(self, job: Job) -> None:
+        """The morning summary of the night's incidents, in the staff channel (else the alert target)."""
+        gid = job.guild_id
+        port = self._port(gid) if gid is not None else None
+        if gid is None or port is None:
+            return
+        incidents = await self.store.night_unsummarized(gid, self.clock.now())
+        if not incidents:
+            return
+        views = [v for v in [await self._view(i.id) for i in incidents] if v is not None]
+        settings, config = await self.settings(gid), await self.runtime.guild_config(gid)
+        alert = self.report.morning(await self._lang(gid), views, settings)
+        await port.post(alert, channel_id=config.channels.staff_desk)
+        await self.store.mark_summarized(i.id for i in incidents)
+
+    async def resume(self, guild_ids: Iterable[int]) -> None:
+        """At start-up: make sure every active lockdown is whole and will end (``guild_ids``: this shard's)."""
+        owned = set(guild_ids)
+        for incident in await self.store.active_lockdowns():
+            gid = incident.guild_id
+            port = self._port(gid)
+            if port is None or gid not in owned:
+                continue
+            st = self._state(gid)
+            st.incident_id, st.loaded = incident.id, True
+            found = await self.store.lockdown(incident.id)
+            if found is not None and found[0].status == "locking":
+                async with st.lock:
+                    state = await port.read_state(fresh=True)
+                    blocked = await self._apply(gid, incident.id, found[1], state)
+                await self.store.add_blocked(incident.id, [blocked_entry(b) for b in blocked])
+            elif found is not None and found[0].status == "restoring":
+                await self.unlock(gid, by=incident.ended_by or "moderator", incident_id=incident.id)
+                continue
+            await self._ensure_scheduled(
+                gid, incident.id, incident.keep_locked, found is not None and found[1].paused_until is not None
+            )
+
+    async def _ensure_scheduled(self, gid: int, incident_id: int, keep_locked: bool, paused: bool) -> None:
+        pending = {job.key for job in await self.runtime.scheduler.pending(guild_id=gid)}
+        payload = {"incident_id": incident_id}
+        now = self.clock.now()
+        if not keep_locked and _key(QUIET, gid) not in pending:
+            await self.runtime.scheduler.schedule(QUIET, now, payload, key=_key(QUIET, gid), guild_id=gid)
+        if paused and _key(RENEW, gid) not in pending:
+            await self.runtime.scheduler.schedule(RENEW, now, payload, key=_key(RENEW, gid), guild_id=gid)
+
+    async def drain(self, timeout: float = 5.0) -> None:
+        """Wait until queued clean-up and follow-up work (alerts, scheduling) is done."""
+        for _ in range(3):
+            for st in list(self._guilds.values()):
+                await st.batcher.idle(timeout)
+            if self._tasks:
+                await asyncio.wait(set(self._tasks), timeout=timeout)
+
+    async def close(self) -> None:
+        await self.drain()
