@@ -18,9 +18,6 @@ from bot.adapters.tree import UserError
 from bot.i18n.translator import _
 from bot.runtime import Runtime
 from bot.services.antispam import MORNING, QUIET, RENEW, AntispamService
-from bot.services.antispam.automod import install
-from bot.services.antispam.discord_port import DiscordGuildPort
-from bot.services.antispam.events import join_event, message_event
 from bot.services.antispam.options import (
     SETTING_NAMES,
     THRESHOLD_NAMES,
@@ -28,6 +25,9 @@ from bot.services.antispam.options import (
     parse_setting,
     threshold_change,
 )
+from cogs.antispam._automod import install
+from cogs.antispam._events import join_event, message_event
+from cogs.antispam._port import DiscordGuildPort
 from cogs.antispam._views import IncidentButton, incident_view
 
 PROFILES = [
