@@ -36,3 +36,7 @@ class ContactRecorder(Protocol):
     ) -> bool:
         """Queue one contact; returns False when the person does not count as a youth."""
         ...
+
+    async def discard_newcomer(self, guild_id: int, user_id: int, joined_at: datetime | None) -> int:
+        """An account flagged as a spam/raid account soon after joining was never a youth: drop its contacts."""
+        ...

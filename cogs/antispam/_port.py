@@ -41,6 +41,10 @@ class DiscordGuildPort:
     def guild(self) -> discord.Guild | None:
         return self.bot.get_guild(self.guild_id)
 
+    def joined_at(self, user_id: int) -> datetime | None:
+        member = self.guild.get_member(user_id) if self.guild is not None else None
+        return member.joined_at if member is not None else None
+
     async def _call(self, step: str, target: int | None, make: Callable[[], Awaitable[Any]]) -> Any:
         """Run one REST call; 403 → :class:`Blocked`, 404 → None. discord.py already waits out 429s; when it
         gives up (or Discord answers 5xx) the call is tried again a few times before it counts as failed."""

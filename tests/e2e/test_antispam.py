@@ -7,7 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.db.models.ledger import LedgerContact
 from bot.demo.chapters.antispam import (
     LOCK_ROUTE,
     MIDNIGHT,
@@ -81,6 +83,15 @@ async def raid(
     return run, raiders
 
 
+async def join_moments(world: World) -> int:
+    assert world.runtime is not None
+    async with world.runtime.db.session() as session:
+        return int(
+            await session.scalar(select(func.count()).select_from(LedgerContact).where(LedgerContact.kind == "join"))
+            or 0
+        )
+
+
 def assert_locked(world: World) -> None:
     guild = world.sandbox.guilds[world.guild_id]
     assert guild.everyone.permissions & LOCK_BITS == 0
@@ -94,7 +105,7 @@ def assert_locked(world: World) -> None:
 async def test_the_midnight_raid_is_stopped_cleaned_up_and_everything_restored_exactly(world: World) -> None:
     before = await prepare(world)
     mark = len(world.sandbox.requests)
-    run, _ = await raid(world)
+    run, raiders = await raid(world)
     sb, guild = world.sandbox, world.sandbox.guilds[world.guild_id]
 
     assert_locked(world)
@@ -103,6 +114,11 @@ async def test_the_midnight_raid_is_stopped_cleaned_up_and_everything_restored_e
     posted = {sb.message_index[m].author_id for m in run.spam}
     assert all(sb.is_timed_out(guild.members[uid]) for uid in posted)
     assert not any(sb.is_timed_out(guild.members[uid]) for uid in youths(world))
+    # Flagged raid accounts were never youths: their joins are taken out of the contact ledger again.
+    flagged = {uid for uid in raiders if sb.is_timed_out(guild.members[uid])}
+    ledger = world.runtime.services["ledger"]  # type: ignore[union-attr]
+    await ledger.flush()
+    assert flagged and await join_moments(world) == len(raiders) - len(flagged)
     calls = sb.requests[mark:]
     assert [r.route for r in calls].count(LOCK_ROUTE) == 1
     assert all(len(r.json["messages"]) <= 100 for r in calls if r.route.endswith("bulk-delete"))

@@ -125,6 +125,10 @@ class GuildPort(Protocol):
 
     def can_post(self, channel_id: int) -> bool: ...
 
+    def joined_at(self, user_id: int) -> datetime | None:
+        """When the member joined (from the cache); None when unknown."""
+        ...
+
 
 def blocked_entry(exc: Blocked) -> dict[str, Any]:
     """How a refused step is stored on the incident."""

@@ -131,6 +131,7 @@ class AntispamService:
             return
         profile = await self.guard.profile(gid)
         settings, now = profile.settings, self.clock.now()
+        young = False
         if raid:
             if verdict.delete:
                 st.batcher.add_deletes(verdict.delete, ("raid", 0), event.at)
@@ -151,11 +152,22 @@ class AntispamService:
             alert = incident_id
             if settings.is_night(event.at):
                 await self._schedule_morning(gid, settings, event.at)
+        if raid or young:
+            self._spawn(self._not_youths(gid, verdict.offenders))
         until = now + timedelta(minutes=minutes) if action == "timeout" else None
         for uid in verdict.offenders:
             self._remember(st, uid, incident_id)
         actions = [OffenderAction(incident_id, uid, action, until) for uid in sorted(verdict.offenders)]
         st.batcher.add_offenders(actions, alert=alert)
+
+    async def _not_youths(self, gid: int, user_ids: Iterable[int]) -> None:
+        """Raid and fresh spam accounts were never youths: keep them out of the contact ledger's KPIs."""
+        port = self._port(gid)
+        recorder = self.runtime.services.get("ledger")
+        if port is None or recorder is None:
+            return
+        for uid in user_ids:
+            await recorder.discard_newcomer(gid, uid, port.joined_at(uid))
 
     async def handle_join(self, event: JoinEvent, verdict: Verdict) -> None:
         """A join burst starting: tell the team (no ping); the detector now watches the joiners."""

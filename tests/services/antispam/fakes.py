@@ -51,6 +51,9 @@ class FakeGuild:
 class FakePort:
     """Implements :class:`~bot.services.antispam.port.GuildPort`; ``forbid`` lists steps that get a 403."""
 
+    def joined_at(self, user_id: int) -> datetime | None:
+        return None
+
     def __init__(self, guild: FakeGuild, guild_id: int = GUILD) -> None:
         self.guild = guild
         self.guild_id = guild_id
