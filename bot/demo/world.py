@@ -86,6 +86,10 @@ class World:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
+        # A dead process has no heartbeat thread either (discord.py's keep-alive would outlive the loop).
+        keep_alive = getattr(getattr(self.bot, "ws", None), "_keep_alive", None)
+        if keep_alive is not None:
+            keep_alive.stop()
         with contextlib.suppress(Exception):
             await self.bot.http.close()
         await self.runtime.db.dispose()
