@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -12,6 +13,7 @@ from bot.db.engine import Database
 from bot.db.models import GuildSetting
 
 M = TypeVar("M", bound=BaseModel)
+Listener = Callable[[int, str], Awaitable[None]]
 
 
 class InvalidSetting(ValueError):
@@ -50,6 +52,15 @@ class GuildSettingsService:
         self._db = db
         self._clock = clock
         self._cache: dict[tuple[int, str], dict[str, Any]] = {}
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener(guild_id, section)`` after every stored change (for caches on hot paths)."""
+        self._listeners.append(listener)
+
+    async def _changed(self, guild_id: int, section: str) -> None:
+        for listener in self._listeners:
+            await listener(guild_id, section)
 
     async def _overrides(self, guild_id: int, section: str) -> dict[str, Any]:
         cached = self._cache.get((guild_id, section))
@@ -89,6 +100,7 @@ class GuildSettingsService:
                 row.data = overrides
                 row.updated_at = self._clock.now()
         self._cache[(guild_id, section)] = overrides
+        await self._changed(guild_id, section)
         return result
 
     async def reset(self, guild_id: int, section: str) -> None:
@@ -97,6 +109,7 @@ class GuildSettingsService:
             if row is not None:
                 await session.delete(row)
         self._cache.pop((guild_id, section), None)
+        await self._changed(guild_id, section)
 
     async def configured_guilds(self, section: str) -> list[int]:
         async with self._db.session() as session:

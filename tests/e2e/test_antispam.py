@@ -320,3 +320,24 @@ async def test_protection_is_on_before_any_setup_and_exempt_channels_are_never_c
     alerts = [m for m in guild.channels[general].visible_messages() if m.author_id == world.app.user_id and m.embeds]
     assert any("spamaanval" in m.content and m.components for m in alerts)
     assert world.sandbox.requests[mark:]
+
+
+async def test_a_role_mapping_change_reaches_the_message_path_at_once(world: World) -> None:
+    """/setup rol makes the youth role staff: the next flood by a youth is exempt, with no waiting."""
+    sb = world.sandbox
+    await service(world).settings(world.guild_id)  # the profile is cached before the change
+    done = await answer(
+        await world.slash(
+            "owner", "setup", subcommand="rol", options={"functie": "outreacher", "rol": world.roles["youth"]}
+        )
+    )
+    assert "Opgeslagen" in done["content"]
+    await world.at(MIDNIGHT)
+    flooder = world.users["youth3"]
+    for step in range(30):  # 30 messages in 10 s: a timeout for a youth, nothing for staff
+        await world.clock.set(MIDNIGHT + timedelta(seconds=step / 3))
+        await sb.post_message(world.channels["general"], flooder, f"aankondiging {step}")
+    await world.settle()
+    await service(world).drain()
+    assert sb.deleted_messages == []
+    assert not sb.is_timed_out(sb.guilds[world.guild_id].members[flooder])

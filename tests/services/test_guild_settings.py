@@ -42,3 +42,18 @@ def test_access_rules() -> None:
     assert access.is_youth(set(), False, False)
     assert not access.is_youth({13}, False, False) and not access.is_youth(set(), False, True)
     assert cfg.role_ids([RoleName.youth]) == set()
+
+
+async def test_listeners_hear_every_stored_change_and_not_a_refused_one(db: Database, clock: FakeClock) -> None:
+    svc = GuildSettingsService(db, clock)
+    heard: list[tuple[int, str]] = []
+
+    async def listener(guild_id: int, section: str) -> None:
+        heard.append((guild_id, section))
+
+    svc.subscribe(listener)
+    await svc.update(7, "core", GuildConfig(), {"language": "en"})
+    with pytest.raises(InvalidSetting):
+        await svc.update(7, "core", GuildConfig(), {"language": "fr"})
+    await svc.reset(7, "core")
+    assert heard == [(7, "core"), (7, "core")]

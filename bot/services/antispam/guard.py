@@ -1,10 +1,9 @@
 """One detector per guild, with the guild's policy and exemptions cached in memory for the message path.
 
-The hot path never reads the database: a guild's profile is loaded on its first message, refreshed in the
-background once it is ``ttl`` seconds old (so a ``/setup rol`` change is seen within seconds — the settings
-service has no change notification), and
-rebuilt at once when the anti-spam section changes (:meth:`Guard.invalidate`). A refresh keeps the
-detector — and so an ongoing raid's state — unless the policy itself changed.
+The hot path never reads the database: a guild's profile is loaded on its first message and rebuilt at
+once when its core or anti-spam settings change (the settings service notifies :meth:`Guard.invalidate`);
+as a safety net it is also refreshed in the background once it is ``ttl`` seconds old. A refresh keeps
+the detector — and so an ongoing raid's state — unless the policy itself changed.
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ class GuildProfile:
 class Guard:
     """The per-guild detectors and their cached profiles."""
 
-    def __init__(self, load: Loader, *, ttl: float = 5.0) -> None:
+    def __init__(self, load: Loader, *, ttl: float = 300.0) -> None:
         self._load = load
         self._ttl = ttl
         self._profiles: dict[int, GuildProfile] = {}

@@ -71,6 +71,7 @@ class AntispamService:
         self.clock = runtime.clock
         self.store = AntispamStore(runtime.db)
         self.guard = Guard(self._load)
+        runtime.guild_settings.subscribe(self._settings_changed)
         self.report = Reporter(runtime.i18n)
         self._ports = ports
         self._window = window
@@ -90,9 +91,12 @@ class AntispamService:
         """Validate and store overrides (raises ``InvalidSetting``); the detector sees them at once."""
         config = await self.runtime.guild_config(guild_id)
         defaults = section_defaults(self.runtime.settings.antispam, config.timezone)
-        updated = await self.runtime.guild_settings.update(guild_id, SECTION, defaults, changes)
-        await self.guard.invalidate(guild_id)
-        return updated
+        return await self.runtime.guild_settings.update(guild_id, SECTION, defaults, changes)
+
+    async def _settings_changed(self, guild_id: int, section: str) -> None:
+        """Roles, channels and thresholds reach the message path at once (no DB read per message)."""
+        if section in ("core", SECTION):
+            await self.guard.invalidate(guild_id)
 
     def _state(self, guild_id: int) -> _Guild:
         st = self._guilds.get(guild_id)
