@@ -80,6 +80,8 @@ class _HappyCore:
 
     async def _after_ready(self) -> None:
         await self.wait_until_ready()  # type: ignore[attr-defined]
+        for guild in self.guilds:  # type: ignore[attr-defined]
+            await self.runtime.guild_config(guild.id)  # warm: the message path never waits for a first read
         for hook in self._startup_hooks:
             try:
                 await hook()

@@ -47,6 +47,14 @@ class Runtime:
     guild_settings: GuildSettingsService
     services: dict[str, Any] = field(default_factory=dict)
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _configs: dict[int, GuildConfig] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.guild_settings.subscribe(self._settings_changed)
+
+    async def _settings_changed(self, guild_id: int, section: str) -> None:
+        if section == "core":
+            self._configs.pop(guild_id, None)
 
     def add_service(self, name: str, service: Any, close: Callable[[], Awaitable[None]] | None = None) -> None:
         """Share a service between cogs; ``close`` runs (in reverse order) when the bot shuts down."""
@@ -66,7 +74,11 @@ class Runtime:
         return self.services["ledger"]  # type: ignore[no-any-return]
 
     async def guild_config(self, guild_id: int) -> GuildConfig:
-        return await self.guild_settings.get(guild_id, "core", GuildConfig())
+        """The guild's core settings; cached (every message asks) and dropped when they change."""
+        config = self._configs.get(guild_id)
+        if config is None:
+            config = self._configs[guild_id] = await self.guild_settings.get(guild_id, "core", GuildConfig())
+        return config
 
     async def guild_lang(self, guild_id: int | None) -> str:
         if guild_id is None:

@@ -32,7 +32,7 @@ NEVER_YOUTH = (*STAFF_ROLES, RoleName.peer_supporter, RoleName.expert_guest)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class GuildRoles(_Strict):

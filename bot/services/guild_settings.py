@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -52,6 +53,7 @@ class GuildSettingsService:
         self._db = db
         self._clock = clock
         self._cache: dict[tuple[int, str], dict[str, Any]] = {}
+        self._loading: dict[tuple[int, str], asyncio.Future[dict[str, Any]]] = {}
         self._listeners: list[Listener] = []
 
     def subscribe(self, listener: Listener) -> None:
@@ -63,14 +65,23 @@ class GuildSettingsService:
             await listener(guild_id, section)
 
     async def _overrides(self, guild_id: int, section: str) -> dict[str, Any]:
-        cached = self._cache.get((guild_id, section))
+        """Stored overrides, cached; concurrent first reads share one query (a burst of events all ask)."""
+        key = (guild_id, section)
+        cached = self._cache.get(key)
         if cached is not None:
             return cached
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = self._loading[key] = asyncio.ensure_future(self._read(guild_id, section))
+            loading.add_done_callback(lambda _: self._loading.pop(key, None))
+        return await asyncio.shield(loading)
+
+    async def _read(self, guild_id: int, section: str) -> dict[str, Any]:
         async with self._db.session() as session:
             row = await session.get(GuildSetting, (guild_id, section))
         data = dict(row.data) if row is not None else {}
-        self._cache[(guild_id, section)] = data
-        return data
+        self._cache.setdefault((guild_id, section), data)
+        return self._cache[(guild_id, section)]
 
     async def get(self, guild_id: int, section: str, defaults: M) -> M:
         """The section for a guild: ``defaults`` with the stored overrides applied."""

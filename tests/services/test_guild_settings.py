@@ -57,3 +57,25 @@ async def test_listeners_hear_every_stored_change_and_not_a_refused_one(db: Data
         await svc.update(7, "core", GuildConfig(), {"language": "fr"})
     await svc.reset(7, "core")
     assert heard == [(7, "core"), (7, "core")]
+
+
+async def test_a_burst_of_first_reads_makes_one_query(db: Database, clock: FakeClock) -> None:
+    import asyncio
+
+    from sqlalchemy import event
+
+    svc = GuildSettingsService(db, clock)
+    await svc.update(3, "core", GuildConfig(), {"language": "en"})
+    svc.forget_cache()
+    queries: list[str] = []
+
+    def count(*args: object) -> None:
+        queries.append(str(args[2]))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        configs = await asyncio.gather(*(svc.get(3, "core", GuildConfig()) for _ in range(200)))
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert {c.language for c in configs} == {"en"}
+    assert len([q for q in queries if "guild_settings" in q]) == 1
