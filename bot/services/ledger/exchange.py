@@ -6,6 +6,7 @@ counts: a youth answering a staff message, or a staff member answering youths wh
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from bot.services.contacts import Person
@@ -15,7 +16,8 @@ class ExchangeTracker:
     def __init__(self, window: timedelta) -> None:
         self.window = window
         self._staff: dict[int, datetime] = {}
-        self._youths: dict[int, dict[int, tuple[datetime, Person]]] = {}
+        # Per channel, youths in the order they last wrote: pruning pops from the front (O(1) per message).
+        self._youths: dict[int, OrderedDict[int, tuple[datetime, Person]]] = {}
 
     def _prune(self, channel_id: int, now: datetime) -> None:
         oldest = now - self.window
@@ -24,15 +26,17 @@ class ExchangeTracker:
             del self._staff[channel_id]
         youths = self._youths.get(channel_id)
         if youths:
-            for user_id in [u for u, (at, _) in youths.items() if at < oldest]:
-                del youths[user_id]
+            while youths and next(iter(youths.values()))[0] < oldest:
+                youths.popitem(last=False)
             if not youths:
                 del self._youths[channel_id]
 
     def youth_wrote(self, channel_id: int, person: Person, now: datetime) -> bool:
         """Remember the youth; True when a staff member wrote here within the window."""
         self._prune(channel_id, now)
-        self._youths.setdefault(channel_id, {})[person.user_id] = (now, person)
+        youths = self._youths.setdefault(channel_id, OrderedDict())
+        youths[person.user_id] = (now, person)
+        youths.move_to_end(person.user_id)
         return channel_id in self._staff
 
     def staff_wrote(self, channel_id: int, now: datetime) -> list[Person]:
