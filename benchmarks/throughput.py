@@ -108,6 +108,8 @@ async def child(args: argparse.Namespace) -> None:
     await wait_for(lambda: client.is_ready() or task.done(), timeout=60)
     if task.done():
         task.result()
+    if runtime is not None:  # HappyBot: start-up finished (settings warm, stored work replayed)
+        await wait_for(lambda: runtime.scheduler.started, timeout=60)
     if args.members:
         guild = max(client.guilds, key=lambda g: g.member_count or 0)
         await wait_for(lambda: len(guild.members) >= (guild.member_count or 0), timeout=120)
@@ -117,20 +119,24 @@ async def child(args: argparse.Namespace) -> None:
         print("READY", flush=True)
         await done.wait()
         print(json.dumps({"eps": round((args.events - 1) / (last - first), 1), "seen": seen}), flush=True)
-    await client.close()
-    task.cancel()
+    await client.close()  # HappyBot.close also stops the runtime's services
+    await asyncio.wait_for(task, 10)
     if runtime is not None:
-        await runtime.close()
+        await runtime.db.dispose()
 
 
 # --------------------------------------------------------------------------------------------- parent side
 class Child:
-    def __init__(self, kind: str, sandbox: Any, app: Any, events: int, members: int) -> None:
+    def __init__(
+        self, kind: str, sandbox: Any, app: Any, events: int, members: int, profile: str | None = None
+    ) -> None:
         self.tmp = tempfile.mkdtemp(prefix="hm-bench-")
         cmd = [
             sys.executable, __file__, "--child", kind, "--api", sandbox.api_base, "--gateway", sandbox.gateway_url,
             "--token", app.token, "--events", str(events), "--members", str(members), "--tmp", self.tmp,
         ]  # fmt: skip
+        if profile:
+            cmd += ["--profile", profile]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.proc = asyncio.create_subprocess_exec(*cmd, stdout=subprocess.PIPE, env=env)
 
@@ -147,7 +153,7 @@ class Child:
 
     async def __aexit__(self, *exc: object) -> None:
         try:
-            await asyncio.wait_for(self.p.wait(), 20)
+            await asyncio.wait_for(self.p.wait(), 60)
         except TimeoutError:
             self.p.kill()
 
@@ -179,11 +185,18 @@ async def parent(args: argparse.Namespace) -> dict[str, Any]:
     guild = sandbox.create_guild("Happy Mood", owner_id=owner)
     await sandbox.add_bot_to_guild(guild, app, permissions=REQUIRED.value)
     channel = sandbox.add_text_channel(guild, "chill")
-    authors = sandbox.populate_guild(guild, 500, prefix="youth")
+    # Established youths (accounts a year old, members for two months), as on the real server.
+    authors = sandbox.populate_guild(
+        guild,
+        500,
+        prefix="youth",
+        created_at=clock.now() - timedelta(days=365),
+        joined_at=clock.now() - timedelta(days=60),
+    )
 
     result: dict[str, Any] = {"events": args.events}
     for kind in ("bare", "bot"):
-        async with Child(kind, sandbox, app, args.events, 0) as c:
+        async with Child(kind, sandbox, app, args.events, 0, args.profile) as c:
             assert await c.line() == "READY"
             await stream(sandbox, clock, channel, authors, args.events)
             result[f"{kind}_eps"] = json.loads(await c.line())["eps"]
@@ -211,9 +224,15 @@ def main() -> None:
     parser.add_argument("--gateway")
     parser.add_argument("--token")
     parser.add_argument("--tmp")
+    parser.add_argument("--profile", help="write a cProfile of the bot's throughput run to this file")
     args = parser.parse_args()
     if args.child:
-        asyncio.run(child(args))
+        if args.profile and args.child == "bot" and not args.members:
+            import cProfile
+
+            cProfile.runctx("asyncio.run(child(args))", globals(), {"args": args, "child": child}, args.profile)
+        else:
+            asyncio.run(child(args))
         return
     result = asyncio.run(parent(args))
     print(json.dumps({k: result[k] for k in (

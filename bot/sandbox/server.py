@@ -298,15 +298,25 @@ class DiscordSandbox(SandboxState):
         await self.flush()
 
     def populate_guild(
-        self, guild_id: int, count: int, *, prefix: str = "member", roles: Iterable[int] = ()
+        self,
+        guild_id: int,
+        count: int,
+        *,
+        prefix: str = "member",
+        roles: Iterable[int] = (),
+        created_at: datetime | None = None,
+        joined_at: datetime | None = None,
     ) -> list[int]:
-        """Create ``count`` users and make them members (fast; for big-guild tests and benchmarks)."""
+        """Create ``count`` users and make them members (fast; for big-guild tests and benchmarks).
+
+        ``created_at``/``joined_at`` backdate the accounts (default: now, i.e. brand-new accounts).
+        """
         guild = self.guilds[guild_id]
         role_list = list(roles)
         ids: list[int] = []
         for index in range(count):
-            user_id = self.create_user(f"{prefix}{index}")
-            self._add_member(guild, user_id, role_list)
+            user_id = self.create_user(f"{prefix}{index}", created_at=created_at)
+            self._add_member(guild, user_id, role_list, joined_at)
             ids.append(user_id)
         return ids
 
