@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -482,3 +482,24 @@ async def test_a_dm_without_a_configured_desk_gets_help_lines(bare_world: World)
     await bare_world.until(lambda: bare_world.sandbox.dms_to(bare_world.users["youth1"]))
     [answer] = bare_world.sandbox.dms_to(bare_world.users["youth1"])
     assert "niet bereiken" in answer.content and "1813" in answer.content and "can't be reached" in answer.content
+
+
+async def test_a_join_flood_gets_one_welcome_not_one_per_account(desk: Desk) -> None:
+    """Twenty accounts joining within a minute (a raid) are not echoed twenty times by the bot."""
+    w = desk.w
+    welcome = w.channels["welcome"]
+    before = len(w.sandbox.channel_messages(welcome))
+    mark = len(w.sandbox.requests)
+    for i in range(20):
+        user = w.sandbox.create_user(f"flood{i}")
+        await w.sandbox.add_member(w.guild_id, user, roles=[w.roles["youth"]])
+        await w.clock.advance(timedelta(seconds=2))  # 20 joins in 40 s
+    await desk.quiet(after=mark)
+    posts = w.sandbox.channel_messages(welcome)[before:]
+    first = [p for p in posts if p.content.startswith("<@")]
+    assert len(first) == 1  # one welcome (its Dutch and English parts), not twenty
+    await w.clock.advance(timedelta(seconds=61))
+    late = w.sandbox.create_user("laat")
+    await w.sandbox.add_member(w.guild_id, late, roles=[w.roles["youth"]])
+    await desk.quiet()
+    assert any(p.content.startswith(f"<@{late}>") for p in w.sandbox.channel_messages(welcome))  # a minute later

@@ -46,6 +46,8 @@ class DeskConfig(BaseModel):
 
     welcome_mode: WelcomeMode = "channel"
     """How a new member is welcomed: a post in the welcome channel, a DM, or not at all."""
+    welcome_min_interval_seconds: int = Field(default=60, ge=0, le=3600)
+    """At most one welcome post in the channel per this many seconds: a join flood is not echoed by the bot."""
     allow_first_names: bool = False
     """Sign staff replies with the worker's first name instead of "Happy Mood team"."""
     link_retention_days: int = Field(default=30, ge=0, le=365)

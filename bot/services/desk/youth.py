@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.adapters.replies import escape
 from bot.db.models import DeskConversation
@@ -32,6 +33,7 @@ class ContactOutcome:
 class YouthDesk:
     def __init__(self, core: DeskCore) -> None:
         self.core = core
+        self._last_welcome: dict[int, datetime] = {}  # guild -> last channel welcome (in memory: a courtesy limit)
 
     # -- a DM ------------------------------------------------------------------------------------------
 
@@ -216,13 +218,22 @@ class YouthDesk:
             if sent:
                 return
         channel = (await core.runtime.guild_config(guild_id)).channels.welcome
-        if channel is None:
+        if channel is None or self._welcomed_recently(guild_id):
             return
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             await core.port.post(
                 channel, chunk, ping_user=user_id if index == 0 else None, button=button if last else None
             )
+
+    def _welcomed_recently(self, guild_id: int) -> bool:
+        """True within ``welcome_min_interval_seconds`` of the last channel welcome (the newcomer sees that one)."""
+        now = self.core.now()
+        last = self._last_welcome.get(guild_id)
+        if last is not None and now - last < timedelta(seconds=self.core.config.welcome_min_interval_seconds):
+            return True
+        self._last_welcome[guild_id] = now
+        return False
 
     async def welcome_chunks(self, guild_id: int | None) -> list[str]:
         policy = await self.core.hours.policy(guild_id)
