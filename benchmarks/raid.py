@@ -37,6 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot import scenarios  # noqa: E402
 from bot.demo.chapters.antispam import (  # noqa: E402
     LOCK_ROUTE,
     MIDNIGHT,
@@ -50,63 +51,6 @@ from bot.demo.world import World, build_world, close_world  # noqa: E402
 from bot.sandbox import permissions as P  # noqa: E402
 
 TIMEOUT_ROUTE = "PATCH /guilds/{guild_id}/members/{user_id}"
-LAUGHS = ("hahaha", "HAHAHA", "hahahahah", "hahaha 😂", "HAHAHAHAHA", "hahah", "lol", "LMAOOO", "xD")
-EMOJI = ("😂😂😂😂😂😂😂😂", "🔥🔥🔥🔥💯💯💯💯", "🥳🎉🥳🎉🥳🎉🥳🎉", "💀💀💀💀💀💀💀💀 <:pog:123456789012345678>")
-WORDS = [
-    "ik",
-    "jij",
-    "wij",
-    "gaan",
-    "morgen",
-    "school",
-    "game",
-    "spelen",
-    "fortnite",
-    "minecraft",
-    "training",
-    "voetbal",
-    "film",
-    "kijken",
-    "honger",
-    "pizza",
-    "frieten",
-    "mama",
-    "broer",
-    "zus",
-    "leraar",
-    "huiswerk",
-    "wiskunde",
-    "toets",
-    "stom",
-    "leuk",
-    "echt",
-    "wat",
-    "waarom",
-    "wanneer",
-    "wie",
-    "hoe",
-    "zeg",
-    "ja",
-    "nee",
-    "misschien",
-    "oke",
-    "cool",
-    "nice",
-    "bro",
-    "happy",
-    "place",
-    "park",
-    "the",
-    "is",
-    "so",
-    "funny",
-    "what",
-    "play",
-    "tonight",
-    "later",
-]
-MEME = "https://www.youtube.com/watch?v=dQw4w9WgXcQ&si={}"
-QUESTION = "weet iemand wanneer de happy place morgen open is? ik vind het nergens"
 
 
 def rest_calls(world: World, since: int) -> dict[str, int]:
@@ -187,54 +131,16 @@ async def raid(tmp: Path, speed: float, *, protected: bool = True) -> dict[str, 
 
 
 # ------------------------------------------------------------------------------------------------ benign
-def _times(rng: random.Random, count: int, span: float) -> list[float]:
-    """One youth's message times: bursts of 1-4 quick messages, then a pause; all within ``span`` seconds."""
-    sizes: list[int] = []
-    while sum(sizes) < count:
-        sizes.append(min(rng.randint(1, 4), count - sum(sizes)))
-    gap = (span - 1.5 * count) / len(sizes)
-    times: list[float] = []
-    t = rng.uniform(0, 3)
-    for size in sizes:
-        for k in range(size):
-            times.append(t)
-            t += rng.uniform(0.5, 1.5) if k < size - 1 else rng.uniform(0.8, 1.2) * gap
-    scale = min(1.0, (span - 1) / times[-1])
-    return [x * scale for x in times]
-
-
 def benign_plan(youths: list[int], rng: random.Random) -> list[tuple[float, int, str]]:
-    plan = sorted(((t, uid) for uid in youths for t in _times(rng, 50, 300.0)), key=lambda item: item[0])
-    laugh_moments = [rng.uniform(10, 290) for _ in range(8)]
-    emoji_moments = [rng.uniform(10, 290) for _ in range(4)]
-    sharers = set(rng.sample(range(len(youths)), 6))
-    asker = youths[7]
-    mine = [t for t, uid in plan if uid == asker]
-    pasted = next(i for i in range(len(mine) - 1) if mine[i] > 100 and mine[i + 1] - mine[i] < 5)
-    question_times = {mine[pasted], mine[pasted + 1]}
-    laughs: dict[tuple[int, int], int] = {}
-    last_emoji: dict[int, float] = {}
-    out: list[tuple[float, int, str]] = []
-    for t, uid in plan:
-        me = youths.index(uid)
-        moment = next((i for i, m in enumerate(laugh_moments) if abs(t - m) < 8), None)
-        if uid == asker and t in question_times:
-            text = QUESTION
-        elif me in sharers and 60 + 15 * sorted(sharers).index(me) <= t:
-            sharers.discard(me)
-            text = f"{rng.choice(['lmaooo kijk', 'nee maar', 'deze'])} {MEME.format(rng.randint(1, 10**6))}"
-        elif moment is not None and laughs.get((me, moment), 0) < 2 and rng.random() < 0.7:
-            laughs[(me, moment)] = laughs.get((me, moment), 0) + 1
-            text = rng.choice(LAUGHS)
-        elif any(abs(t - m) < 6 for m in emoji_moments) and t - last_emoji.get(me, -99) > 10 and rng.random() < 0.6:
-            last_emoji[me] = t
-            text = rng.choice(EMOJI)
-        else:
-            text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 9)))
-            if rng.random() < 0.1:
-                text = f"<@{rng.choice(youths)}> {text}"
-        out.append((t, uid, text))
-    return out
+    """The shared benign chat (bot/scenarios.py) with these youths' ids."""
+    return [
+        (
+            line.seconds,
+            youths[line.author],
+            line.text if line.mention is None else f"<@{youths[line.mention]}> {line.text}",
+        )
+        for line in scenarios.benign_chat(rng, authors=len(youths))
+    ]
 
 
 async def benign(tmp: Path) -> dict[str, Any]:
@@ -307,7 +213,7 @@ async def single(tmp: Path) -> dict[str, Any]:
                 continue
             if run.first_spam_at is None:
                 run.first_spam_at = time.monotonic()
-            text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 6)))
+            text = " ".join(rng.choice(scenarios.WORDS) for _ in range(rng.randint(2, 6)))
             message = await world.sandbox.post_message(channel, flooder, text, created_at=at)
             run.spam.append(int(message["id"]))
             run._spam_set.add(int(message["id"]))
