@@ -18,6 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.domain.web import WebUrl
+
 Lang = Literal["nl", "en"]
 
 DEFAULT_PHRASES_NL: tuple[str, ...] = (
@@ -197,14 +199,7 @@ class HelpLine(BaseModel):
     text_nl: str = Field(min_length=1)
     text_en: str = Field(min_length=1)
     hours: str = Field(min_length=1)
-    url: str | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _check_url(cls, url: str | None) -> str | None:
-        if url is not None and not url.startswith(("https://", "http://")):
-            raise ValueError(f"url: {url!r} must start with https://")
-        return url
+    url: WebUrl | None = None
 
     def text(self, lang: Lang) -> str:
         return self.text_nl if lang == "nl" else self.text_en

@@ -8,9 +8,10 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.domain.crisis import Lang
+from bot.domain.web import WebUrl
 
 _ABBREVIATIONS = {"st": "sint"}
 
@@ -32,15 +33,8 @@ class Service(BaseModel):
     description_nl: str = Field(min_length=1)
     description_en: str = Field(min_length=1)
     phone: str | None = None
-    url: str | None = None
+    url: WebUrl | None = None
     address: str | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _check_url(cls, url: str | None) -> str | None:
-        if url is not None and not url.startswith(("https://", "http://")):
-            raise ValueError(f"url: {url!r} must start with https://")
-        return url
 
     def description(self, lang: Lang) -> str:
         return self.description_nl if lang == "nl" else self.description_en

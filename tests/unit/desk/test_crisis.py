@@ -147,7 +147,7 @@ def test_safety_defaults() -> None:
                     {"name": "X", "number": "1", "text_nl": "a", "text_en": "b", "hours": "24/7", "url": "www.x"}
                 ]
             },
-            r"help_lines\.0\.url\n.*url: 'www\.x' must start with https://",
+            r"help_lines\.0\.url\n.*'www\.x' must start with https://",
         ),
         ({"help_lines": [{"name": "X", "number": "1"}]}, r"help_lines\.0\.text_nl\n"),
     ],
