@@ -26,8 +26,11 @@ log = logging.getLogger("happymood.bot")
 StartupHook = Callable[[], Awaitable[None]]
 
 
+CORE_EXTENSIONS = ("cogs.setup",)  # first: features add their subcommands to its /setup group
+
+
 def discover_extensions(package: Any = cogs) -> list[str]:
-    """Every cog under ``cogs/``: modules and packages whose name does not start with ``_``."""
+    """Every cog under ``cogs/`` (modules and packages not starting with ``_``), the core ones first."""
     found = []
     for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
         leaf = info.name.rsplit(".", 1)[1]
@@ -36,7 +39,7 @@ def discover_extensions(package: Any = cogs) -> list[str]:
         module = importlib.import_module(info.name)
         if hasattr(module, "setup"):
             found.append(info.name)
-    return sorted(found)
+    return sorted(found, key=lambda name: (name not in CORE_EXTENSIONS, name))
 
 
 def intents() -> discord.Intents:

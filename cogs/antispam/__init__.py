@@ -1,7 +1,8 @@
 """Anti-spam glue: every guild message and join goes to the guild's detector; verdicts go to the service.
 
 Commands: ``/lockdown on|off|status`` (moderators; the bot acts with its own permissions) and
-``/antispam automod|drempel|instelling|traagmodus|uitzondering kanaal|rol`` (administrators, coordinators).
+``/antispam drempel|instelling|traagmodus|uitzondering kanaal|rol`` and ``/setup automod`` (administrators,
+coordinators).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from discord.ext import commands
 
 from bot.adapters.checks import require
 from bot.adapters.replies import escape, interaction_lang, reply
+from bot.adapters.setup_group import move_to_setup, remove_from_setup
 from bot.adapters.tree import UserError
 from bot.i18n.translator import _
 from bot.runtime import Runtime
@@ -79,6 +81,9 @@ class AntispamCog(commands.Cog):
 
     def __init__(self, bot: commands.Bot, runtime: Runtime, service: AntispamService) -> None:
         self.bot, self.runtime, self.service = bot, runtime, service
+
+    async def cog_unload(self) -> None:
+        remove_from_setup(self.bot, "automod")
 
     # ------------------------------------------------------------------ events
     @commands.Cog.listener()
@@ -270,4 +275,5 @@ async def setup(bot: commands.Bot) -> None:
     bot.add_dynamic_items(IncidentButton)
     cog = AntispamCog(bot, runtime, service)
     await bot.add_cog(cog)
+    move_to_setup(bot, cog.antispam, "automod")
     bot.on_startup(cog.startup)  # type: ignore[attr-defined]

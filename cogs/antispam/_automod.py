@@ -1,7 +1,7 @@
 """Discord's native AutoMod as the first line: install the rules a youth server needs, never twice.
 
 Existing rules are recognised by trigger type where Discord allows only one per guild (mention spam, spam,
-keyword presets) and by name for our keyword list, so running ``/antispam automod`` again changes nothing.
+keyword presets) and by name for our keyword list, so running ``/setup automod`` again changes nothing.
 """
 
 from __future__ import annotations

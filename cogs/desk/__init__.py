@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapters.setup_group import move_to_setup
 from bot.domain.guild_config import Access
 from bot.i18n.translator import _
 from bot.runtime import Runtime
@@ -108,4 +109,6 @@ async def setup(bot: commands.Bot) -> None:
     runtime.add_service("desk", service)
     _views.register(bot)
     await bot.add_cog(DeskCog(bot, runtime, service))
-    await bot.add_cog(DeskStaffCog(bot, runtime, service))
+    staff = DeskStaffCog(bot, runtime, service)
+    await bot.add_cog(staff)
+    move_to_setup(bot, staff.desk, "uren")  # /setup uren

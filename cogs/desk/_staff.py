@@ -1,6 +1,6 @@
 """Staff commands: ``/desk …`` in a conversation thread or for the desk's settings, and ``/doorverwijzen``.
 
-``/setup uren`` from the issue is ``/desk uren`` (the ``/setup`` group belongs to the setup cog).
+``uren`` is moved under ``/setup`` when the cog loads (``/setup uren``); the others stay under ``/desk``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.adapters.checks import NotAllowed, member_may, require
 from bot.adapters.replies import interaction_lang
+from bot.adapters.setup_group import remove_from_setup
 from bot.adapters.tree import UserError
 from bot.domain.desk import msg
 from bot.domain.desk.config import WelcomeMode
@@ -53,6 +54,9 @@ class DeskStaffCog(commands.Cog):
         self.bot = bot
         self.runtime = runtime
         self.service = service
+
+    async def cog_unload(self) -> None:
+        remove_from_setup(self.bot, "uren")
 
     # -- in a conversation thread ----------------------------------------------------------------------
 

@@ -286,9 +286,9 @@ async def test_settings_commands_refuse_bad_input_and_automod_is_installed_once(
     assert after.ping_at_night and after.slowmode_seconds == 20
     assert after.slowmode_channel_ids == {world.channels["chill"]}
 
-    first = await reply("owner", subcommand="automod")
+    first = (await answer(await world.slash("owner", "setup", subcommand="automod")))["content"]
     assert first.count("aangemaakt") == 4
-    second = await reply("owner", subcommand="automod")
+    second = (await answer(await world.slash("owner", "setup", subcommand="automod")))["content"]
     assert second.count("bestond al") == 4
     rules = world.sandbox.guilds[world.guild_id].automod_rules.values()
     assert sorted(r["trigger_type"] for r in rules) == [1, 3, 4, 5]

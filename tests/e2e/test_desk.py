@@ -420,16 +420,16 @@ async def test_mentioning_an_outreacher_after_hours_gets_one_reply_per_night(des
 async def test_hours_are_changed_by_a_coordinator_and_validated(desk: Desk) -> None:
     w, general = desk.w, desk.w.channels["general"]
     late = await desk.slash(
-        "lien", "desk", subcommand="uren", options={"dag": "wed", "tijden": "10:00-22:00"}, channel=general
+        "lien", "setup", subcommand="uren", options={"dag": "wed", "tijden": "10:00-22:00"}, channel=general
     )
     assert "eindigt na 21:00" in late["content"] and "niets veranderd" in late["content"]
     refused = await desk.slash(
-        "sam", "desk", subcommand="uren", options={"dag": "wed", "tijden": "12:00-20:00"}, channel=general
+        "sam", "setup", subcommand="uren", options={"dag": "wed", "tijden": "12:00-20:00"}, channel=general
     )
     assert "Nothing was changed" in refused["content"] or "niets veranderd" in refused["content"]
     ok = await desk.slash(
         "lien",
-        "desk",
+        "setup",
         subcommand="uren",
         options={"dag": "wed", "tijden": "12:00-20:00", "gesloten": "31/12/2026"},
         channel=general,
