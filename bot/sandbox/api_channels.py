@@ -52,6 +52,15 @@ def visible_channel(sb: DiscordSandbox, req: RestRequest) -> tuple[Channel, Guil
     return channel, guild
 
 
+def guild_channel(sb: DiscordSandbox, req: RestRequest, needed: int) -> tuple[Channel, Guild]:
+    """The path's channel, which must be a guild channel where the bot has ``needed`` (400 for a DM)."""
+    channel, guild = visible_channel(sb, req)
+    if guild is None:
+        raise ApiError(400, 50003, "Cannot execute action on a DM channel")
+    sb.require(guild, req.bot_user_id, needed, channel)
+    return channel, guild
+
+
 # ---------------------------------------------------------------------- channels
 @routes.get("/channels/{channel_id}")
 async def get_channel(sb: DiscordSandbox, req: RestRequest) -> Any:
@@ -219,10 +228,7 @@ async def put_overwrite(sb: DiscordSandbox, req: RestRequest) -> Any:
 
 @routes.delete("/channels/{channel_id}/permissions/{overwrite_id}")
 async def delete_overwrite(sb: DiscordSandbox, req: RestRequest) -> Any:
-    channel, guild = visible_channel(sb, req)
-    if guild is None:
-        raise ApiError(400, 50003, "Cannot execute action on a DM channel")
-    sb.require(guild, req.bot_user_id, P.MANAGE_ROLES, channel)
+    channel, _guild = guild_channel(sb, req, P.MANAGE_ROLES)
     if channel.overwrites.pop(int(req.params["overwrite_id"]), None) is not None:
         sb.dispatch_channel("CHANNEL_UPDATE", channel)
         await sb.flush()
@@ -428,10 +434,7 @@ async def delete_message(sb: DiscordSandbox, req: RestRequest) -> Any:
 
 @routes.post("/channels/{channel_id}/messages/bulk-delete")
 async def bulk_delete(sb: DiscordSandbox, req: RestRequest) -> Any:
-    channel, guild = visible_channel(sb, req)
-    if guild is None:
-        raise ApiError(400, 50003, "Cannot execute action on a DM channel")
-    sb.require(guild, req.bot_user_id, P.MANAGE_MESSAGES, channel)
+    channel, _guild = guild_channel(sb, req, P.MANAGE_MESSAGES)
     raw = req.json().get("messages")
     if not isinstance(raw, list) or not 2 <= len(raw) <= 100:
         raise errors.invalid_form("messages", "Must be between 2 and 100 in length.", "BASE_TYPE_BAD_LENGTH")
@@ -752,10 +755,7 @@ async def create_invite(sb: DiscordSandbox, req: RestRequest) -> Any:
 
 @routes.get("/channels/{channel_id}/invites")
 async def channel_invites(sb: DiscordSandbox, req: RestRequest) -> Any:
-    channel, guild = visible_channel(sb, req)
-    if guild is None:
-        raise ApiError(400, 50003, "Cannot execute action on a DM channel")
-    sb.require(guild, req.bot_user_id, P.MANAGE_CHANNELS, channel)
+    channel, guild = guild_channel(sb, req, P.MANAGE_CHANNELS)
     return [sb.invite_payload(i) for i in guild.invites.values() if i.channel_id == channel.id]
 
 
