@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import discord
+
 from bot.demo.world import World
 from bot.runtime import Runtime
 from bot.scheduling import Job
@@ -128,3 +130,19 @@ async def test_commands_are_synced_with_dutch_and_english_descriptions(world: Wo
     functie = next(opt for opt in sub["options"] if opt["name"] == "functie")
     choice = next(c for c in functie["choices"] if c["value"] == "mod_log")
     assert choice["name_localizations"] == {"nl": "modlog", "en-US": "mod log", "en-GB": "mod log"}
+
+
+async def test_joining_a_server_posts_the_audit_before_any_setup(world: World) -> None:
+    """A new server that gave the bot too few rights hears at once what to change, in its system channel."""
+    sb = world.sandbox
+    guild_id = sb.create_guild("Tweede server", owner_id=world.users["owner"])
+    too_few = discord.Permissions(view_channel=True, send_messages=True, embed_links=True, read_message_history=True)
+    await sb.add_bot_to_guild(guild_id, world.app, permissions=too_few.value)
+    system = sb.guilds[guild_id].system_channel_id
+    assert system is not None
+    await world.until(lambda: sb.channel_messages(system))
+    [report] = sb.channel_messages(system)
+    assert report.content.startswith("⚠️ **Permissiecontrole**")
+    for missing in ("moderate_members", "manage_messages", "manage_roles", "manage_guild"):
+        assert f"**{missing}**" in report.content
+    assert report.allowed_mentions == {"parse": []}
