@@ -114,11 +114,10 @@ async def test_the_midnight_raid_is_stopped_cleaned_up_and_everything_restored_e
     posted = {sb.message_index[m].author_id for m in run.spam}
     assert all(sb.is_timed_out(guild.members[uid]) for uid in posted)
     assert not any(sb.is_timed_out(guild.members[uid]) for uid in youths(world))
-    # Flagged raid accounts were never youths: their joins are taken out of the contact ledger again.
-    flagged = {uid for uid in raiders if sb.is_timed_out(guild.members[uid])}
+    # Raid accounts were never youths: their joins (all twenty, flagged or not) leave the contact ledger again.
     ledger = world.runtime.services["ledger"]  # type: ignore[union-attr]
     await ledger.flush()
-    assert flagged and await join_moments(world) == len(raiders) - len(flagged)
+    assert len(raiders) == 20 and await join_moments(world) == 0
     calls = sb.requests[mark:]
     assert [r.route for r in calls].count(LOCK_ROUTE) == 1
     assert all(len(r.json["messages"]) <= 100 for r in calls if r.route.endswith("bulk-delete"))
@@ -341,3 +340,25 @@ async def test_a_role_mapping_change_reaches_the_message_path_at_once(world: Wor
     await service(world).drain()
     assert sb.deleted_messages == []
     assert not sb.is_timed_out(sb.guilds[world.guild_id].members[flooder])
+
+
+async def test_raid_accounts_that_never_posted_do_not_count_as_new_youths(world: World) -> None:
+    """Twenty accounts join in a burst (within 40 s), five of them spam: all twenty leave the contact ledger."""
+    await world.at(MIDNIGHT - timedelta(minutes=2))
+    rng = random.Random(11)
+    raiders = []
+    for i in range(20):
+        await world.clock.advance(timedelta(seconds=2))
+        uid = world.sandbox.create_user(f"sleeper{i}", avatar=None, created_at=MIDNIGHT - timedelta(days=1))
+        await world.sandbox.add_member(world.guild_id, uid, joined_at=world.clock.now())
+        raiders.append(uid)
+    await world.settle()
+    channels = [world.channels[n] for n in ("general", "chill")]
+    run = await run_raid(world, raiders[:5], youths(world), channels, start=MIDNIGHT, seconds=2, rng=rng)
+    await wait_clean(world, run)
+    await service(world).drain()
+    guild = world.sandbox.guilds[world.guild_id]
+    assert guild.everyone.permissions & LOCK_BITS == 0  # it was a raid
+    assert not any(world.sandbox.is_timed_out(guild.members[uid]) for uid in raiders[5:])  # sleepers not punished
+    await world.runtime.services["ledger"].flush()  # type: ignore[union-attr]
+    assert await join_moments(world) == 0

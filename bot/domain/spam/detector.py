@@ -264,6 +264,11 @@ class SpamDetector:
         self._sig_texts.clear()
         self._suspect_spam.clear()
 
+    def join_burst_accounts(self, at: datetime) -> frozenset[int]:
+        """Accounts that joined in a burst and are still watched at ``at`` (a raid's sleepers among them)."""
+        t = at.timestamp()
+        return frozenset(user_id for user_id, until in self._suspects.items() if until >= t)
+
     def forget(self, author_id: int) -> None:
         """Drop everything known about an account (it left, or was banned)."""
         self._accounts.pop(author_id, None)

@@ -157,7 +157,9 @@ class AntispamService:
             if settings.is_night(event.at):
                 await self._schedule_morning(gid, settings, event.at)
         if raid or young:
-            self._spawn(self._not_youths(gid, verdict.offenders))
+            # Raid accounts (those that joined in the burst, posting or not) and fresh spammers are no youths.
+            burst = profile.detector.join_burst_accounts(event.at) if verdict.is_new_raid else frozenset()
+            self._spawn(self._not_youths(gid, verdict.offenders | burst))
         until = now + timedelta(minutes=minutes) if action == "timeout" else None
         for uid in verdict.offenders:
             self._remember(st, uid, incident_id)

@@ -164,6 +164,8 @@ def test_join_burst_of_young_accounts_then_spam_is_a_raid() -> None:
     assert third.is_new_raid and third.codes == ("join_burst",)
     assert third.offenders == frozenset({6000, 6001, 6002})
     assert feed.deleted == feed.message_ids(6000) | feed.message_ids(6001) | feed.message_ids(6002)
+    # All eight joiners are still watched — the five that never posted too (the caller keeps them out of KPIs).
+    assert feed.detector.join_burst_accounts(spam_at) == frozenset(b.user_id for b in bots)
 
 
 def test_join_burst_of_old_accounts_with_avatars_is_nothing() -> None:
@@ -174,3 +176,4 @@ def test_join_burst_of_old_accounts_with_avatars_is_nothing() -> None:
         assert (verdict.kind, verdict.reasons) == (VerdictKind.NONE, ())
         assert feed.say(member, MIDNIGHT + s(i + 0.5), "hallo allemaal, blij dat ik hier ben").kind is VerdictKind.NONE
     assert feed.detector.sizes()["suspects"] == 0 and not feed.detector.raid_active
+    assert feed.detector.join_burst_accounts(MIDNIGHT + s(31)) == frozenset()
