@@ -25,6 +25,13 @@ MAX_BULK_BAN = 200
 AUTOMOD_LIMITS = {1: 6, 3: 1, 4: 1, 5: 1, 6: 1}
 
 
+def _require_below(sb: DiscordSandbox, guild: Guild, me: int, role: Role) -> None:
+    """Discord's hierarchy: the bot may only manage or assign roles below its own highest role."""
+    if not sb.role_below(guild, me, role):
+        sb.log.info("sandbox: role %s is not below the bot's highest role", role.name)
+        raise errors.missing_permissions()
+
+
 def _guild_member(sb: DiscordSandbox, req: RestRequest) -> Guild:
     guild = sb.guild_or_404(req.params["guild_id"])
     if req.bot_user_id not in guild.members:
@@ -245,9 +252,7 @@ async def edit_role(sb: DiscordSandbox, req: RestRequest) -> Any:
     me = req.bot_user_id
     sb.require(guild, me, P.MANAGE_ROLES)
     role = sb.role_or_404(guild, req.params["role_id"])
-    if not sb.role_below(guild, me, role):
-        sb.log.info("sandbox: role %s is not below the bot's highest role", role.name)
-        raise errors.missing_permissions()
+    _require_below(sb, guild, me, role)
     _role_fields(sb, guild, role, req.json(), me)
     sb.dispatch_role("GUILD_ROLE_UPDATE", guild, role)
     await sb.flush()
@@ -383,9 +388,7 @@ async def _apply_member_edit(sb: DiscordSandbox, guild: Guild, me: int, target: 
             role = sb.role_or_404(guild, rid)
             if role.managed:
                 raise ApiError(400, 50028, "Invalid Role")
-            if not sb.role_below(guild, me, role):
-                sb.log.info("sandbox: cannot assign role %s above the bot's highest role", role.name)
-                raise errors.missing_permissions()
+            _require_below(sb, guild, me, role)
         target.roles = list(dict.fromkeys(new))
         changed = True
     if "communication_disabled_until" in body:
@@ -431,9 +434,7 @@ async def _change_role(sb: DiscordSandbox, req: RestRequest, add: bool) -> None:
     role = sb.role_or_404(guild, req.params["role_id"])
     if role.managed or role.id == guild.id:
         raise ApiError(400, 50028, "Invalid Role")
-    if not sb.role_below(guild, me, role):
-        sb.log.info("sandbox: role %s is not below the bot's highest role", role.name)
-        raise errors.missing_permissions()
+    _require_below(sb, guild, me, role)
     if add and role.id not in target.roles:
         target.roles.append(role.id)
     elif not add and role.id in target.roles:
