@@ -1,16 +1,23 @@
-"""Shared fixtures: a fresh database per test on SQLite and on the machine's PostgreSQL.
+"""Shared fixtures: a fresh, migrated database per test on SQLite and on the machine's PostgreSQL.
 
-PostgreSQL tests create a uniquely named database and drop it afterwards. Where no PostgreSQL is
-reachable they skip with the reason — unless ``HAPPYMOOD_REQUIRE_POSTGRES=1`` (set by CI), which turns the
-skip into a failure.
+The migrations run once per test session and dialect, into a template; each test gets a copy (SQLite: a
+file copy; PostgreSQL: ``CREATE DATABASE … TEMPLATE``), which is much cheaper than migrating again.
+PostgreSQL tests get a uniquely named database, dropped afterwards (the template at the session's end).
+Where no PostgreSQL is reachable they skip with the reason — unless ``HAPPYMOOD_REQUIRE_POSTGRES=1`` (set by
+CI), which turns the skip into a failure.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -28,8 +35,70 @@ async def _pg_admin():  # type: ignore[no-untyped-def]
     return await asyncpg.connect(PG_BASE + "/postgres", timeout=3)
 
 
-async def create_pg_database() -> str:
-    """Create a fresh database and return its SQLAlchemy URL (skips or fails when PG is unreachable)."""
+def _pg_url(name: str) -> str:
+    return PG_BASE.replace("postgresql://", "postgresql+asyncpg://", 1) + "/" + name
+
+
+class _Templates:
+    """The session's migrated templates, built on first use: a SQLite file and a PostgreSQL database."""
+
+    def __init__(self) -> None:
+        self._dir: Path | None = None
+        self.sqlite: Path | None = None
+        self.pg: str | None = None
+
+    async def sqlite_copy(self, target: Path) -> None:
+        if self.sqlite is None:
+            self._dir = Path(tempfile.mkdtemp(prefix="happymood_template_"))
+            path = self._dir / "template.db"
+            database = Database(f"sqlite+aiosqlite:///{path}")
+            try:
+                await upgrade(database)
+            finally:
+                await database.dispose()
+            with sqlite3.connect(path) as conn:  # everything in the main file, so one file is the whole database
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.sqlite = path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.sqlite, target)
+
+    async def pg_template(self, conn) -> str:  # type: ignore[no-untyped-def]
+        if self.pg is None:
+            name = f"happymood_template_{uuid.uuid4().hex[:12]}"
+            await conn.execute(f'CREATE DATABASE "{name}"')
+            database = Database(_pg_url(name))
+            try:
+                await upgrade(database)
+            finally:
+                await database.dispose()  # a template must have no open connections to be copied
+            self.pg = name
+        return self.pg
+
+    async def drop(self) -> None:
+        if self.pg is not None:
+            conn = await _pg_admin()
+            try:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{self.pg}" WITH (FORCE)')
+            finally:
+                await conn.close()
+            self.pg = None
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = self.sqlite = None
+
+
+TEMPLATES = _Templates()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    asyncio.run(TEMPLATES.drop())
+
+
+async def create_pg_database(*, migrated: bool = False) -> str:
+    """Create a database and return its SQLAlchemy URL (skips or fails when PG is unreachable).
+
+    Empty by default; ``migrated=True`` copies the session's migrated template instead.
+    """
     try:
         conn = await _pg_admin()
     except (OSError, Exception) as exc:
@@ -39,10 +108,13 @@ async def create_pg_database() -> str:
         pytest.skip(reason)
     name = f"happymood_test_{uuid.uuid4().hex[:12]}"
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        if migrated:
+            await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{await TEMPLATES.pg_template(conn)}"')
+        else:
+            await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-    return PG_BASE.replace("postgresql://", "postgresql+asyncpg://", 1) + "/" + name
+    return _pg_url(name)
 
 
 async def drop_pg_database(url: str) -> None:
@@ -56,12 +128,13 @@ async def drop_pg_database(url: str) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    """An empty database URL, once on SQLite and once on PostgreSQL."""
+    """A database at the newest migration (a copy of the session's template), on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("db") / "happymood.db"
+        await TEMPLATES.sqlite_copy(path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    url = await create_pg_database()
+    url = await create_pg_database(migrated=True)
     try:
         yield url
     finally:
@@ -70,9 +143,8 @@ async def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture
 async def db(db_url: str) -> AsyncIterator[Database]:
-    """A database upgraded to the newest migration."""
+    """A database at the newest migration."""
     database = Database(db_url)
-    await upgrade(database)
     try:
         yield database
     finally:
