@@ -61,6 +61,7 @@ FLUSH_TIMEOUT_SECONDS = 15.0
 MAX_RETRY_SECONDS = 5.0
 MAX_YOUTHS_PER_MOMENT = 500
 NEWCOMER_BAN_WINDOW = timedelta(hours=24)
+MAX_NOT_YOUTHS = 10_000  # discarded accounts remembered before expired marks are swept
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,9 @@ class LedgerService:
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self._late = 0  # contacts recorded after close() whose write is still in flight
+        # Accounts discarded as raid/spam newcomers: (guild, user) -> joined_at. A contact of theirs in the
+        # newcomer window that arrives after the discard (a join whose record was still on its way) is dropped.
+        self._not_youths: dict[tuple[int, int], datetime] = {}
         self.accepted = 0  # contacts taken into the buffer (youths only)
         self.flush_failures = 0
 
@@ -137,6 +141,8 @@ class LedgerService:
             return False
         config = await self._config_or_none(guild_id)
         if config is not None and not Access(config).is_youth(person.role_ids, person.is_admin, person.is_bot):
+            return False
+        if self._discarded(guild_id, person.user_id, when):  # checked after the await, right before buffering
             return False
         tz = self.tz_of(config) if config is not None else UTC
         granularity = self.config.moment_granularity if config is not None else "hour"
@@ -389,6 +395,17 @@ class LedgerService:
         log.info("forget-me done", extra={"rows": rekeyed, "failed": len(failed)})
         return ForgetResult(rekeyed, dropped, failed)
 
+    def _discarded(self, guild_id: int, user_id: int, when: datetime) -> bool:
+        since = self._not_youths.get((guild_id, user_id))
+        return since is not None and timedelta(0) <= when - since <= NEWCOMER_BAN_WINDOW
+
+    def _mark_not_youth(self, guild_id: int, user_id: int, joined_at: datetime, now: datetime) -> None:
+        self._not_youths[(guild_id, user_id)] = joined_at
+        if len(self._not_youths) > MAX_NOT_YOUTHS:  # forget marks whose newcomer window is over
+            for key, since in list(self._not_youths.items()):
+                if now - since > NEWCOMER_BAN_WINDOW:
+                    del self._not_youths[key]
+
     async def discard_newcomer(self, guild_id: int, user_id: int, joined_at: datetime | None) -> int:
         """Hook for moderation features: an account banned or flagged as a raid/spam account within
         :data:`NEWCOMER_BAN_WINDOW` of joining was never a youth, so its contacts since joining are
@@ -396,6 +413,7 @@ class LedgerService:
         now = self._clock.now()
         if joined_at is None or not timedelta(0) <= now - joined_at <= NEWCOMER_BAN_WINDOW:
             return 0
+        self._mark_not_youth(guild_id, user_id, joined_at, now)  # before any await: later records see it
         async with self._lock:
             dropped = self.buffer.remove_user(guild_id, user_id)
             aliases = list((await self.keys.pseudonyms_of(guild_id, user_id)).values())
