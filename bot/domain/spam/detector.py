@@ -230,6 +230,10 @@ class SpamDetector:
         self._cluster_index: dict[str, int] = {}
         self._next_cluster = 0
         self._joins: deque[tuple[float, int, float]] = deque()
+        # Every weighed (suspicious) join of the last follow window: a raid's early sleepers joined before the
+        # burst's own window and never became suspects, yet they are raid accounts too.
+        self._weighed_joins: deque[tuple[float, int]] = deque(maxlen=MAX_JOINS)
+        self._follow_keep = 60 * max(policy.day.join_burst_follow_minutes, policy.night.join_burst_follow_minutes)
         self._join_weight = 0.0
         self._join_burst_until = _NEVER
         self._join_reason: Reason | None = None
@@ -265,9 +269,14 @@ class SpamDetector:
         self._suspect_spam.clear()
 
     def join_burst_accounts(self, at: datetime) -> frozenset[int]:
-        """Accounts that joined in a burst and are still watched at ``at`` (a raid's sleepers among them)."""
+        """Accounts that joined in a burst and are still watched at ``at`` (a raid's sleepers among them), and,
+        while a burst is on, every suspicious joiner of the follow window before ``at``."""
         t = at.timestamp()
-        return frozenset(user_id for user_id, until in self._suspects.items() if until >= t)
+        accounts = {user_id for user_id, until in self._suspects.items() if until >= t}
+        if self._join_burst_until >= t:
+            since = t - self._policy.thresholds_at(at).join_burst_follow_minutes * 60
+            accounts.update(user_id for joined, user_id in self._weighed_joins if since <= joined <= t)
+        return frozenset(accounts)
 
     def forget(self, author_id: int) -> None:
         """Drop everything known about an account (it left, or was banned)."""
@@ -275,6 +284,9 @@ class SpamDetector:
         self._suspects.pop(author_id, None)
         self._suspect_spam.pop(author_id, None)
         self._raid_accounts.pop(author_id, None)
+        if any(user_id == author_id for _, user_id in self._weighed_joins):
+            kept = [join for join in self._weighed_joins if join[1] != author_id]
+            self._weighed_joins = deque(kept, maxlen=MAX_JOINS)
 
     def sizes(self) -> dict[str, int]:
         """Sizes of the internal structures, to check memory stays bounded."""
@@ -286,6 +298,7 @@ class SpamDetector:
             "cluster_entries": sum(len(c.entries) for c in self._clusters.values()),
             "cluster_keys": len(self._cluster_index),
             "joins": len(self._joins),
+            "weighed_joins": len(self._weighed_joins),
             "suspects": len(self._suspects),
             "suspect_spammers": len(self._suspect_spam),
             "raid_accounts": len(self._raid_accounts),
@@ -347,6 +360,7 @@ class SpamDetector:
         if weight <= 0:
             return Verdict()
         joins.append((t, ev.user_id, weight))
+        self._weighed_joins.append((t, ev.user_id))
         self._join_weight += weight
         until = t + th.join_burst_follow_minutes * 60
         if self._join_burst_until >= t:
@@ -598,6 +612,9 @@ class SpamDetector:
         cutoff = self._now - self._join_keep
         while self._joins and self._joins[0][0] < cutoff:
             self._join_weight -= self._joins.popleft()[2]
+        cutoff = self._now - self._follow_keep
+        while self._weighed_joins and self._weighed_joins[0][0] < cutoff:
+            self._weighed_joins.popleft()
         for expiring in (self._suspects, self._suspect_spam):
             while expiring:
                 user_id, until = next(iter(expiring.items()))

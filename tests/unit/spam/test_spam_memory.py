@@ -69,6 +69,7 @@ def test_hundred_thousand_messages_from_ten_thousand_accounts_keep_state_small()
     feed.say(established(1, START), end + timedelta(hours=2), "goeiemorgen")
     assert detector.sizes() == {
         "accounts": 1, "tracked_messages": 1, "largest_account": 1, "clusters": 0, "cluster_entries": 0,
-        "cluster_keys": 0, "joins": 0, "suspects": 0, "suspect_spammers": 0, "raid_accounts": 0, "signature": 0,
+        "cluster_keys": 0, "joins": 0, "weighed_joins": 0, "suspects": 0, "suspect_spammers": 0, "raid_accounts": 0,
+        "signature": 0,
     }  # fmt: skip
     assert all(v.kind is not VerdictKind.RAID for v in feed.verdicts)

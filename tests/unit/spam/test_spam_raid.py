@@ -168,6 +168,26 @@ def test_join_burst_of_young_accounts_then_spam_is_a_raid() -> None:
     assert feed.detector.join_burst_accounts(spam_at) == frozenset(b.user_id for b in bots)
 
 
+def test_a_raids_early_sleepers_that_never_post_are_raid_accounts_too() -> None:
+    """Raiders trickling in over ten minutes: only the last ones form the burst, yet all are raid accounts."""
+    feed = Feed()
+    early = [newcomer(6100 + i, MIDNIGHT, joined_ago=s(0), account_age=timedelta(hours=5)) for i in range(4)]
+    burst = [newcomer(6200 + i, MIDNIGHT, joined_ago=s(0), account_age=timedelta(hours=5)) for i in range(6)]
+    for i, bot in enumerate(early):
+        assert feed.join(bot, MIDNIGHT - timedelta(minutes=8) + s(i * 90)).codes == ()
+    assert [feed.join(bot, MIDNIGHT + s(i * 2)).codes for i, bot in enumerate(burst)][-1] == ("join_burst",)
+    spam_at = MIDNIGHT + s(60)
+    spam = "cheap robux at robux-gift.xyz/claim"
+    verdicts = [feed.say(bot, spam_at + s(i * 0.3), spam) for i, bot in enumerate(burst)]
+    assert any(v.is_new_raid for v in verdicts)
+    expected = {b.user_id for b in early + burst}
+    assert feed.detector.join_burst_accounts(spam_at) == frozenset(expected)
+    feed.detector.forget(early[0].user_id)
+    assert feed.detector.join_burst_accounts(spam_at) == frozenset(expected - {early[0].user_id})
+    # Without a burst going on, earlier suspicious joins are nobody's business.
+    assert feed.detector.join_burst_accounts(MIDNIGHT + timedelta(hours=1)) == frozenset()
+
+
 def test_join_burst_of_old_accounts_with_avatars_is_nothing() -> None:
     feed = Feed()
     for i in range(30):
