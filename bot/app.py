@@ -18,6 +18,7 @@ import cogs
 from bot.adapters.tree import HappyTree
 from bot.db.models import BotState
 from bot.endpoints import point_discord_at
+from bot.events import EventHub
 from bot.i18n.translator import CatalogTranslator
 from bot.runtime import Runtime
 
@@ -63,9 +64,11 @@ class _HappyCore:
     tree: discord.app_commands.CommandTree[Any]
     _startup_hooks: list[StartupHook]
     _ready_task: asyncio.Task[None] | None
+    events: EventHub
 
     def _init_core(self, runtime: Runtime, extensions: Sequence[str] | None) -> None:
         self.runtime = runtime
+        self.events = EventHub(runtime.cached_guild_config)
         self._extensions = list(extensions) if extensions is not None else discover_extensions()
         self._startup_hooks = []
         self._ready_task = None
@@ -113,8 +116,18 @@ class _HappyCore:
                 state.value = {"sha256": digest}
         log.info("application commands synced", extra={"commands": len(payload)})
 
-    async def on_message(self, message: discord.Message, /) -> None:
-        """No prefix commands: every command is a slash command, so messages are not parsed for one."""
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Every gateway event reaches the features' observers once (synchronously), then discord.py's own
+        listeners and ``wait_for`` as usual."""
+        if len(args) == 1 and self.events.wants(event_name):
+            self.events.notify(event_name, args[0])
+        super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
+
+    @property
+    def on_message(self) -> Any:
+        """No prefix commands (every command is a slash command), and so no task per message for them:
+        discord.py skips an ``on_message`` it cannot find."""
+        raise AttributeError("on_message")
 
     async def close(self) -> None:
         if self._ready_task is not None:

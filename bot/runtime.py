@@ -80,6 +80,10 @@ class Runtime:
             config = self._configs[guild_id] = await self.guild_settings.get(guild_id, "core", GuildConfig())
         return config
 
+    def cached_guild_config(self, guild_id: int) -> GuildConfig | None:
+        """The guild's core settings if they are in memory (the message path's synchronous read)."""
+        return self._configs.get(guild_id)
+
     async def guild_lang(self, guild_id: int | None) -> str:
         if guild_id is None:
             return self.settings.general.language

@@ -7,6 +7,7 @@ coordinators).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -17,9 +18,12 @@ from bot.adapters.checks import require
 from bot.adapters.replies import escape, interaction_lang, reply
 from bot.adapters.setup_group import move_to_setup, remove_from_setup
 from bot.adapters.tree import UserError
+from bot.domain.spam.events import JoinEvent
+from bot.events import Observer, Seen, events_of
 from bot.i18n.translator import _
 from bot.runtime import Runtime
 from bot.services.antispam import MORNING, QUIET, RENEW, AntispamService
+from bot.services.antispam.guard import GuildProfile
 from bot.services.antispam.options import (
     SETTING_NAMES,
     THRESHOLD_NAMES,
@@ -82,40 +86,77 @@ class AntispamCog(commands.Cog):
     def __init__(self, bot: commands.Bot, runtime: Runtime, service: AntispamService) -> None:
         self.bot, self.runtime, self.service = bot, runtime, service
 
+    async def cog_load(self) -> None:
+        hub = events_of(self.bot)
+        for event, observer in self._observers():
+            hub.observe(event, observer)
+
     async def cog_unload(self) -> None:
+        hub = events_of(self.bot)
+        for event, observer in self._observers():
+            hub.forget(event, observer)
         remove_from_setup(self.bot, "automod")
 
+    def _observers(self) -> list[tuple[str, Observer]]:
+        return [
+            ("message", self.on_message),
+            ("member_join", self.on_member_join),
+            ("member_remove", self.on_member_remove),
+            ("guild_join", self.on_guild_join),
+        ]
+
     # ------------------------------------------------------------------ events
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
+    def on_message(self, seen: Seen[discord.Message]) -> Awaitable[object] | None:
+        """Judged in memory; only a verdict to act on (or a profile still to load) is awaited."""
+        message = seen.item
         if message.guild is None or message.author.id == self.bot.user.id:  # type: ignore[union-attr]
-            return
-        guard = self.service.guard
-        profile = guard.cached(message.guild.id) or await guard.profile(message.guild.id)
+            return None
+        profile = self.service.guard.cached(message.guild.id)
+        if profile is None:
+            return self._on_message_loading(message)
+        return self._judge(profile, message)
+
+    async def _on_message_loading(self, message: discord.Message) -> None:
+        assert message.guild is not None
+        work = self._judge(await self.service.guard.profile(message.guild.id), message)
+        if work is not None:
+            await work
+
+    def _judge(self, profile: GuildProfile, message: discord.Message) -> Awaitable[None] | None:
         event = message_event(message, profile)
         if event is None:
-            return
-        verdict = guard.observe_message(profile, event)
+            return None
+        verdict = self.service.guard.observe_message(profile, event)
         if verdict.delete or verdict.offenders:
-            await self.service.handle(event, verdict)
+            return self.service.handle(event, verdict)
+        return None
 
-    @commands.Cog.listener()
-    async def on_member_join(self, member: discord.Member) -> None:
-        profile = await self.service.guard.profile(member.guild.id)
+    def on_member_join(self, seen: Seen[discord.Member]) -> Awaitable[object] | None:
+        member = seen.item
+        profile = self.service.guard.cached(member.guild.id)
         event = join_event(member, self.runtime.clock.now())
+        if profile is None:
+            return self._on_join_loading(event)
+        return self._judge_join(profile, event)
+
+    async def _on_join_loading(self, event: JoinEvent) -> None:
+        work = self._judge_join(await self.service.guard.profile(event.guild_id), event)
+        if work is not None:
+            await work
+
+    def _judge_join(self, profile: GuildProfile, event: JoinEvent) -> Awaitable[None] | None:
         verdict = self.service.guard.observe_join(profile, event)
-        if verdict.reasons:
-            await self.service.handle_join(event, verdict)
+        return self.service.handle_join(event, verdict) if verdict.reasons else None
 
-    @commands.Cog.listener()
-    async def on_member_remove(self, member: discord.Member) -> None:
-        self.service.guard.forget(member.guild.id, member.id)
+    def on_member_remove(self, seen: Seen[discord.Member]) -> None:
+        self.service.guard.forget(seen.item.guild.id, seen.item.id)
 
-    @commands.Cog.listener()
-    async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.service.guard.profile(guild.id)
+    def on_guild_join(self, seen: Seen[discord.Guild]) -> Awaitable[object]:
+        return self.service.guard.profile(seen.item.id)
 
     async def startup(self) -> None:
+        for guild in self.bot.guilds:  # warm: the message path judges from memory from the first message on
+            await self.service.guard.profile(guild.id)
         await self.service.resume([guild.id for guild in self.bot.guilds])
 
     # ------------------------------------------------------------------ /lockdown

@@ -7,6 +7,7 @@ The staff commands (/desk …, /doorverwijzen) are in ``_staff.py``; every decis
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -14,7 +15,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.setup_group import move_to_setup
-from bot.domain.guild_config import Access
+from bot.domain.guild_config import Access, GuildConfig
+from bot.events import Seen, events_of
 from bot.i18n.translator import _
 from bot.runtime import Runtime
 from bot.services.desk import DeskService
@@ -36,36 +38,58 @@ class DeskCog(commands.Cog):
 
     # -- events ----------------------------------------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
+    async def cog_load(self) -> None:
+        hub = events_of(self.bot)
+        hub.observe("message", self.on_message)
+        hub.observe("member_join", self.on_member_join)
+
+    async def cog_unload(self) -> None:
+        hub = events_of(self.bot)
+        hub.forget("message", self.on_message)
+        hub.forget("member_join", self.on_member_join)
+
+    def on_message(self, seen: Seen[discord.Message]) -> Awaitable[None] | None:
+        """DMs, desk-thread messages and outreacher mentions need the desk; everything else is let go at once."""
+        message = seen.item
         if message.author.bot or message.type not in (discord.MessageType.default, discord.MessageType.reply):
-            return
+            return None
+        if message.guild is None or seen.config is None:
+            return self._handle(message)
+        if self._in_desk_thread(message, seen.config) or self._mentions_outreacher(message, seen.config):
+            return self._handle(message)
+        return None
+
+    async def _handle(self, message: discord.Message) -> None:
         attachments = [a.url for a in message.attachments]
         try:
             if message.guild is None:
                 await self.service.youth.on_dm(message.author.id, message.content, attachments)
-            elif await self._in_desk_thread(message):
+                return
+            guild_id = message.guild.id
+            if isinstance(message.channel, discord.PartialMessageable) or self._in_desk_thread(
+                message, await self.runtime.guild_config(guild_id)
+            ):
                 await self.service.staff.on_thread_message(
-                    message.guild.id, message.channel.id, message.id, message.author.id, message.content, attachments
+                    guild_id, message.channel.id, message.id, message.author.id, message.content, attachments
                 )
-            elif await self._mentions_outreacher(message):
+            elif self._mentions_outreacher(message, await self.runtime.guild_config(guild_id)):
                 await self.service.youth.on_mention(message.guild.id, message.author.id, message.channel.id, message.id)
         except Exception:
             log.exception("desk could not handle a message")
 
-    async def _in_desk_thread(self, message: discord.Message) -> bool:
-        assert message.guild is not None
+    @staticmethod
+    def _in_desk_thread(message: discord.Message, config: GuildConfig) -> bool:
         channel = message.channel
         if isinstance(channel, discord.PartialMessageable):
             return True
-        desk = (await self.runtime.guild_config(message.guild.id)).channels.staff_desk
+        desk = config.channels.staff_desk
         return isinstance(channel, discord.Thread) and desk is not None and channel.parent_id == desk
 
-    async def _mentions_outreacher(self, message: discord.Message) -> bool:
+    @staticmethod
+    def _mentions_outreacher(message: discord.Message, config: GuildConfig) -> bool:
         assert message.guild is not None
         if not isinstance(message.author, discord.Member):
             return False
-        config = await self.runtime.guild_config(message.guild.id)
         role = config.roles.outreacher
         if role is None:
             return False
@@ -77,8 +101,10 @@ class DeskCog(commands.Cog):
             return True
         return any(isinstance(m, discord.Member) and any(r.id == role for r in m.roles) for m in message.mentions)
 
-    @commands.Cog.listener()
-    async def on_member_join(self, member: discord.Member) -> None:
+    def on_member_join(self, seen: Seen[discord.Member]) -> Awaitable[None]:
+        return self._welcome(seen.item)
+
+    async def _welcome(self, member: discord.Member) -> None:
         try:
             await self.service.youth.welcome_member(member.guild.id, member.id)
         except Exception:

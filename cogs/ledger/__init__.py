@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.adapters.people import person
 from bot.adapters.replies import NO_PINGS, interaction_lang, reply
 from bot.adapters.tree import UserError
 from bot.domain.ledger import ContactKind, PlaceType
+from bot.events import Seen, events_of
 from bot.i18n import LANGUAGES
 from bot.i18n.translator import _
 from bot.runtime import Runtime
@@ -53,19 +54,26 @@ class LedgerCog(commands.Cog):
         self.runtime = runtime
         self.service = service
 
+    async def cog_load(self) -> None:
+        hub = events_of(self.bot)
+        hub.observe("member_join", self.on_member_join)
+        hub.observe("message", self.on_message)
+
     async def cog_unload(self) -> None:
+        hub = events_of(self.bot)
+        hub.forget("member_join", self.on_member_join)
+        hub.forget("message", self.on_message)
         # the runtime closed the ledger before the cogs unload; contacts that arrived meanwhile are written now
         await self.service.drain()
 
-    # ------------------------------------------------------------------------------- listeners
+    # ------------------------------------------------------------------------------- observers
 
-    @commands.Cog.listener()
-    async def on_member_join(self, member: discord.Member) -> None:
-        await self.service.record(member.guild.id, person(member), ContactKind.JOIN)
+    def on_member_join(self, seen: Seen[discord.Member]) -> Awaitable[object]:
+        member = seen.item
+        return self.service.record(member.guild.id, person(member), ContactKind.JOIN)
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        channel = message.channel
+    def on_message(self, seen: Seen[discord.Message]) -> Awaitable[object] | None:
+        message, channel = seen.item, seen.item.channel
         if (
             message.guild is None
             or message.author.bot
@@ -73,8 +81,11 @@ class LedgerCog(commands.Cog):
             or not isinstance(channel, discord.TextChannel)  # threads (the desk) count elsewhere
             or message.type not in (discord.MessageType.default, discord.MessageType.reply)
         ):
-            return
-        await self.service.observe_message(message.guild.id, channel.id, channel.category_id, person(message.author))
+            return None
+        who = person(message.author)
+        if seen.config is None:  # settings not in memory yet: read them first
+            return self.service.observe_message(message.guild.id, channel.id, channel.category_id, who)
+        return self.service.observe_message_with(seen.config, message.guild.id, channel.id, channel.category_id, who)
 
     # ---------------------------------------------------------------------------- coordinators
 

@@ -165,16 +165,31 @@ class LedgerService:
         """A message in a public channel: record public exchanges youth↔staff; returns how many youths."""
         if person.is_bot:
             return 0
-        config = await self._guild_config(guild_id)
+        work = self.observe_message_with(await self._guild_config(guild_id), guild_id, channel_id, parent_id, person)
+        return 0 if work is None else await work
+
+    def observe_message_with(
+        self, config: GuildConfig, guild_id: int, channel_id: int, parent_id: int | None, person: Person
+    ) -> Awaitable[int] | None:
+        """:meth:`observe_message` with the guild's settings in hand: decided in memory, and only when there
+        are youths to count is there anything to await."""
+        if person.is_bot:
+            return None
         access = Access(config)
         now = self._clock.now()
-        tags = {"category": self._category(config, parent_id)}
         if access.is_staff(person.role_ids, person.is_admin):
             youths = self.exchanges.staff_wrote(channel_id, now)
         elif access.is_youth(person.role_ids, person.is_admin, person.is_bot):
             youths = [person] if self.exchanges.youth_wrote(channel_id, person, now) else []
         else:
-            return 0
+            return None
+        if not youths:
+            return None
+        return self._record_exchanges(guild_id, youths, {"category": self._category(config, parent_id)}, now)
+
+    async def _record_exchanges(
+        self, guild_id: int, youths: list[Person], tags: Mapping[str, str], now: datetime
+    ) -> int:
         counted = 0
         for youth in youths:
             counted += await self.record(guild_id, youth, ContactKind.PUBLIC_EXCHANGE, tags=tags, at=now)
