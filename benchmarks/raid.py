@@ -37,7 +37,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import scenarios  # noqa: E402
 from bot.demo.chapters.antispam import (  # noqa: E402
     LOCK_ROUTE,
     MIDNIGHT,
@@ -49,6 +48,7 @@ from bot.demo.chapters.antispam import (  # noqa: E402
 )
 from bot.demo.world import World, build_world, close_world  # noqa: E402
 from bot.sandbox import permissions as P  # noqa: E402
+from tests.support import scenarios  # noqa: E402
 
 TIMEOUT_ROUTE = "PATCH /guilds/{guild_id}/members/{user_id}"
 
@@ -132,7 +132,7 @@ async def raid(tmp: Path, speed: float, *, protected: bool = True) -> dict[str, 
 
 # ------------------------------------------------------------------------------------------------ benign
 def benign_plan(youths: list[int], rng: random.Random) -> list[tuple[float, int, str]]:
-    """The shared benign chat (bot/scenarios.py) with these youths' ids."""
+    """The shared benign chat (tests/support/scenarios.py) with these youths' ids."""
     return [
         (
             line.seconds,

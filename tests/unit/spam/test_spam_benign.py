@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot import scenarios
 from bot.domain.spam import VerdictKind
+from tests.support import scenarios
 
 from .factories import Feed, Member, established, local
 
