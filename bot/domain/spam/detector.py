@@ -19,12 +19,13 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.spam.events import JoinEvent, MessageEvent
 from bot.domain.spam.normalize import NormalizedContent, jaccard, normalize, shingles
 from bot.domain.spam.policy import SpamPolicy, SpamThresholds
+from bot.domain.spam.quiet import is_quiet
 
 __all__ = ["Reason", "SpamDetector", "Verdict", "VerdictKind"]
 
@@ -257,8 +258,7 @@ class SpamDetector:
 
     def is_quiet(self, now: datetime) -> bool:
         """No spam for ``quiet_minutes``: a raid may be ended."""
-        last = self._last_spam_at
-        return last is None or now - last >= timedelta(minutes=self._policy.quiet_minutes)
+        return is_quiet(now, (self._last_spam_at,), self._policy.quiet_minutes)
 
     def end_raid(self) -> None:
         """Staff (or the quiet timer) ended the raid: forget its accounts and signature."""

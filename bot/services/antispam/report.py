@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.db.models.antispam import AntispamIncident, AntispamOffender
 from bot.domain.guild_config import GuildConfig
 from bot.domain.spam import Reason
+from bot.domain.spam.quiet import quiet_at
 from bot.i18n import I18n
 from bot.services.antispam.lockdown import LockPlan
 from bot.services.antispam.port import Alert
@@ -187,8 +188,7 @@ class Reporter:
             return self.t(lang, "antispam.unlocked.moderator", time=self.clock(inc.ended_at, zone), user=who)
         if inc.keep_locked:
             return self.t(lang, "antispam.unlock.kept")
-        last = max(t for t in (inc.last_spam_at, inc.started_at, now) if t is not None)
-        earliest = last + timedelta(minutes=settings.quiet_minutes)
+        earliest = quiet_at((inc.last_spam_at, inc.started_at, now), settings.quiet_minutes)
         return self.t(lang, "antispam.unlock.auto", minutes=settings.quiet_minutes, time=self.clock(earliest, zone))
 
     def unlock_note(self, lang: str, inc: AntispamIncident, settings: AntispamSettings) -> Alert:

@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.domain.guild_config import GuildConfig
 from bot.domain.spam import JoinEvent, MessageEvent, Verdict, VerdictKind
+from bot.domain.spam.quiet import quiet_at
 from bot.runtime import Runtime
 from bot.scheduling import Job
 from bot.services.antispam import lockdown
@@ -256,7 +257,7 @@ class AntispamService:
             return
         payload = {"incident_id": incident_id}
         if not incident.keep_locked:
-            due = at + timedelta(minutes=settings.quiet_minutes)
+            due = quiet_at((at,), settings.quiet_minutes)
             await self.runtime.scheduler.schedule(QUIET, due, payload, key=_key(QUIET, gid), guild_id=gid)
         found = await self.store.lockdown(incident_id)
         if found is not None and found[1].paused_until is not None:
@@ -532,7 +533,7 @@ class AntispamService:
         gid = incident.guild_id
         settings = await self.settings(gid)
         seen = (incident.last_spam_at, incident.started_at, self.guard.last_spam_at(gid))
-        due = max(t for t in seen if t is not None) + timedelta(minutes=settings.quiet_minutes)
+        due = quiet_at(seen, settings.quiet_minutes)
         if self.clock.now() < due:
             await self.runtime.scheduler.schedule(QUIET, due, job.payload, key=_key(QUIET, gid), guild_id=gid)
             return
