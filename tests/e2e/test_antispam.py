@@ -229,7 +229,9 @@ async def test_youths_having_fun_trigger_nothing_but_one_flooding_account_is_tim
     await service(world).drain()
     until = guild.members[flooder].communication_disabled_until
     assert until is not None and until - world.clock.now() <= timedelta(minutes=10)
-    assert 8 <= len(ids) < 30  # cut off once timed out
+    # Cut off once timed out: the 4th alike message breaks a rule (duplicates_max 3); how many more get through
+    # before the timeout lands is the bot's latency (judged synchronously on the gateway event: 0 to a few).
+    assert 4 <= len(ids) < 30
     assert sb.requests_to(LOCK_ROUTE) == [] and guild.everyone.permissions & LOCK_BITS
     [alert] = alert_messages(world)
     assert [c.split(":")[1] for c in custom_ids(alert)] == ["ban", "undo"]
