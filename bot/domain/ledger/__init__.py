@@ -41,7 +41,7 @@ from bot.domain.ledger.ranges import (
     parse_range,
     year_range,
 )
-from bot.domain.ledger.render import render_csv, render_json, render_png, render_text, report_dict
+from bot.domain.ledger.render import render_csv, render_json, render_text, report_dict
 from bot.domain.ledger.report import NO_THEME, WEEKDAYS, Report, build_report, sessions_from_rows
 from bot.domain.ledger.retention import merge_weekly, retention_cutoff, rollup, week_start
 from bot.domain.ledger.rows import ContactRow, OfflineMoment, SessionRow, WeeklyCount
@@ -108,7 +108,6 @@ __all__ = [
     "random_pseudonym",
     "render_csv",
     "render_json",
-    "render_png",
     "render_text",
     "report_dict",
     "retention_cutoff",

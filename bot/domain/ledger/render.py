@@ -1,4 +1,4 @@
-"""Render a :class:`SuppressedReport` as a text table, CSV, JSON or a PNG chart.
+"""Render a :class:`SuppressedReport` as a text table, CSV or JSON (the PNG chart: ``bot.services.ledger.chart``).
 
 Only suppressed reports can be rendered (the raw :class:`~.report.Report` has no renderer). Labels come
 from the ``ledger`` catalog through ``translate(key, params)`` so Dutch and English both work; JSON is
@@ -11,13 +11,9 @@ import csv
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from bot.domain.ledger.report import NO_THEME
-from bot.domain.ledger.suppression import Cell, CellState, SuppressedBreakdown, SuppressedReport, format_number
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+from bot.domain.ledger.suppression import Cell, SuppressedReport, format_number
 
 Translate = Callable[[str, Mapping[str, object]], str]
 
@@ -32,19 +28,17 @@ _KEY_LABELS: dict[str, str] = {
     "offline_by_place_type": "place_type",
 }
 
-CHART_BREAKDOWNS = ("by_weekday", "by_kind")
 
-
-def _check(report: object) -> None:
+def check_renderable(report: object) -> None:
     if not isinstance(report, SuppressedReport):
         raise TypeError("only a SuppressedReport can be rendered: pass the report through suppress() first")
 
 
-class _Labels:
+class Labels:
     """Catalog look-ups shared by the renderers."""
 
     def __init__(self, report: SuppressedReport, translate: Translate) -> None:
-        _check(report)
+        check_renderable(report)
         self.report = report
         self.t = translate
 
@@ -72,7 +66,7 @@ class _Labels:
 
 
 def _sections(
-    report: SuppressedReport, labels: _Labels, number: Callable[[Cell], str], target: Callable[[float], str]
+    report: SuppressedReport, labels: Labels, number: Callable[[Cell], str], target: Callable[[float], str]
 ) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) for the summary, targets and every breakdown (totals as the last row)."""
     item, count = labels("column.item"), labels("column.count")
@@ -113,7 +107,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 def render_text(report: SuppressedReport, translate: Translate) -> str:
     """A plain-text report (monospace: terminal or a Discord code block)."""
-    labels = _Labels(report, translate)
+    labels = Labels(report, translate)
     sep = labels.decimal_separator()
     lines = [labels.title()]
     for title, header, rows in _sections(
@@ -129,7 +123,7 @@ def render_csv(report: SuppressedReport, translate: Translate) -> str:
 
     Numbers use a decimal point whatever the language; suppressed cells are ``<k`` or ``*``.
     """
-    labels = _Labels(report, translate)
+    labels = Labels(report, translate)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([labels.title()])
@@ -146,7 +140,7 @@ def render_csv(report: SuppressedReport, translate: Translate) -> str:
 
 def report_dict(report: SuppressedReport) -> dict[str, object]:
     """The JSON structure: fixed key order, suppressed figures as ``"<k"`` / ``"*"`` strings."""
-    _check(report)
+    check_renderable(report)
     k = report.k
     return {
         "range": {"start": report.range.start.isoformat(), "end": report.range.end.isoformat()},
@@ -171,61 +165,3 @@ def report_dict(report: SuppressedReport) -> dict[str, object]:
 
 def render_json(report: SuppressedReport) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
-
-
-_BAR = "#2f6db5"
-_SUPPRESSED = "#c8c8c8"
-
-
-def _bars(axes: Axes, breakdown: SuppressedBreakdown, labels: _Labels, k: int, title: str) -> None:
-    names = [labels.cell_label(breakdown.name, key) for key, _ in breakdown.cells]
-    cells = [cell for _, cell in breakdown.cells]
-    # suppressed cells are drawn at height k (the bound between "<k" and "*"), hatched and grey
-    heights = [float(c.value) if c.state is CellState.SHOWN and c.value is not None else float(k) for c in cells]
-    shown = [c.state is CellState.SHOWN for c in cells]
-    bars = axes.bar(
-        range(len(cells)),
-        heights,
-        color=[_BAR if s else _SUPPRESSED for s in shown],
-        edgecolor="#555555",
-        linewidth=0.6,
-    )
-    for bar, is_shown in zip(bars, shown, strict=True):
-        if not is_shown:
-            bar.set_hatch("//")
-    for index, (height, cell) in enumerate(zip(heights, cells, strict=True)):
-        axes.annotate(
-            cell.text(k),
-            (index, height),
-            ha="center",
-            va="bottom",
-            fontsize=8,
-            xytext=(0, 2),
-            textcoords="offset points",
-        )
-    slanted = len(cells) > 7 or max(map(len, names), default=0) > 4
-    axes.set_xticks(
-        range(len(cells)), names, rotation=30 if slanted else 0, ha="right" if slanted else "center", fontsize=8
-    )
-    axes.set_ylim(0, max([*heights, float(k)]) * 1.2 + 1)
-    axes.set_title(title, fontsize=10)
-    axes.set_ylabel(labels("chart.axis"), fontsize=8)
-
-
-def render_png(report: SuppressedReport, translate: Translate) -> bytes:
-    """Bar charts per weekday and per kind (Agg canvas, no pyplot global state); PNG bytes."""
-    _check(report)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    labels = _Labels(report, translate)
-    figure = Figure(figsize=(8, 7), dpi=100)
-    FigureCanvasAgg(figure)
-    figure.suptitle(labels.title(), fontsize=12)
-    for position, name in enumerate(CHART_BREAKDOWNS, start=1):
-        axes = figure.add_subplot(len(CHART_BREAKDOWNS), 1, position)
-        _bars(axes, report.breakdown(name), labels, report.k, labels(f"chart.{name}"))
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png", metadata={"Software": None})
-    return out.getvalue()

@@ -9,9 +9,10 @@ import asyncio
 from collections.abc import Mapping
 from typing import Literal, get_args
 
-from bot.domain.ledger import SuppressedReport, render_csv, render_json, render_png, render_text
+from bot.domain.ledger import SuppressedReport, render_csv, render_json, render_text
 from bot.domain.ledger.render import Translate
 from bot.i18n import I18n
+from bot.services.ledger.chart import render_png
 
 Format = Literal["table", "csv", "json", "png"]
 FORMATS: tuple[str, ...] = get_args(Format)

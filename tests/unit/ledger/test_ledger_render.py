@@ -19,10 +19,10 @@ from bot.domain.ledger import (
     iso_week_range,
     render_csv,
     render_json,
-    render_png,
     render_text,
     suppress,
 )
+from bot.services.ledger.chart import render_png
 
 from .factories import BRUSSELS, Translator, catalog, row
 from .test_ledger_report import weekly
