@@ -12,12 +12,15 @@ import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 
-from bot.domain.ledger.report import NO_THEME
+from bot.domain.ledger.report import FOOTNOTE_KEY_PERIODS, NO_THEME
 from bot.domain.ledger.suppression import Cell, SuppressedReport, format_number
 
 Translate = Callable[[str, Mapping[str, object]], str]
 
 P = "ledger."
+
+#: Summary figures counted per pseudonym, so per key period.
+_PER_KEY_PERIOD = frozenset({"unique_youths", "new_youths", "after_hours_youths", "further_contact_youths"})
 
 #: Breakdowns whose keys are catalog suffixes (the others show the key itself).
 _KEY_LABELS: dict[str, str] = {
@@ -57,6 +60,14 @@ class Labels:
             return self("hour", hour=key)
         return key
 
+    def summary_label(self, name: str) -> str:
+        """A summary row's label; "new youths" names the key period ("nieuw dit jaar"), and youth counts of a
+        range across two key periods carry a mark pointing to that footnote."""
+        label = self(f"summary.new_youths.{self.report.period}") if name == "new_youths" else self(f"summary.{name}")
+        if name in _PER_KEY_PERIOD and FOOTNOTE_KEY_PERIODS in self.report.footnotes:
+            label += self("summary.spans_key_periods_mark")
+        return label
+
     def footnotes(self) -> list[str]:
         k = self.report.k
         return [self(f"footnote.{name}", k=k, max=k - 1) for name in self.report.footnotes]
@@ -74,7 +85,7 @@ def _sections(
         (
             labels("section.summary"),
             [item, count],
-            [[labels(f"summary.{name}"), number(cell)] for name, cell in report.summary],
+            [[labels.summary_label(name), number(cell)] for name, cell in report.summary],
         ),
         (
             labels("section.targets"),

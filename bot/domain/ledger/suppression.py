@@ -3,7 +3,8 @@
 Rules (``k`` = the report's suppression threshold, config ``suppression_k``):
 
 1. Primary: every count of youths or contact moments with a value 1..k−1 is shown as ``<k``; 0 stays
-   0. This includes totals such as unique youths. Activity counts (sessions held, happy-place
+   0. This includes totals such as unique youths, and new members (joins: reach, not contact).
+   Activity counts (sessions held, happy-place
    moments) say nothing about individual youths and are always shown.
 2. Complementary: a breakdown's cells add up to its total (kinds, themes → online moments; weekdays,
    hours → online moments from raw rows; place types, places → offline moments; online + offline →
@@ -104,6 +105,7 @@ class SuppressedReport:
     targets: tuple[SuppressedTarget, ...]
     breakdowns: tuple[SuppressedBreakdown, ...]
     footnotes: tuple[str, ...]
+    period: str = "year"
 
     def breakdown(self, name: str) -> SuppressedBreakdown:
         for breakdown in self.breakdowns:
@@ -250,6 +252,7 @@ _SUMMARY: tuple[tuple[str, str], ...] = (
     ("new_youths", "youths.new"),
     ("after_hours_youths", "youths.after_hours"),
     ("further_contact_youths", "youths.further_contact"),
+    ("new_members", "reach.new_members"),
     ("sessions_held", "sessions.held"),
     ("attendance_total", "attendance.total"),
     ("attendance_mean", ""),
@@ -269,6 +272,7 @@ def _quantities(report: Report) -> tuple[dict[str, int], list[Constraint], set[s
         "youths.new": report.new_youths,
         "youths.after_hours": report.after_hours_youths,
         "youths.further_contact": report.further_contact_youths,
+        "reach.new_members": report.new_members,
         "sessions.held": report.sessions_held,
         "attendance.total": report.attendance_total,
         "happy_place_moments": report.happy_place_moments,
@@ -324,4 +328,4 @@ def suppress(report: Report) -> SuppressedReport:
     shown_cells = [c for _, c in summary] + [c for b in breakdowns for _, c in b.cells]
     if any(c.state is CellState.HIDDEN for c in shown_cells) and FOOTNOTE_COMPLEMENTARY not in footnotes:
         footnotes.append(FOOTNOTE_COMPLEMENTARY)
-    return SuppressedReport(report.range, k, tuple(summary), targets, breakdowns, tuple(footnotes))
+    return SuppressedReport(report.range, k, tuple(summary), targets, breakdowns, tuple(footnotes), report.period)

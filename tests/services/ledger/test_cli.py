@@ -21,7 +21,7 @@ async def filled(ledger: LedgerService, db_url: str, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("HAPPYMOOD_DATABASE__URL", db_url)
     monkeypatch.delenv("HAPPYMOOD_CONFIG", raising=False)
     for who in range(1, 8):
-        await ledger.record(GUILD, youth(who), ContactKind.JOIN, at=local("2026-11-25 14:00"))
+        await ledger.record(GUILD, youth(who), ContactKind.CHECKIN_REPLY, at=local("2026-11-25 14:00"))
     await ledger.record(GUILD, youth(8), ContactKind.DESK, at=local("2026-11-26 15:00"))
     await ledger.flush()
     return ledger
@@ -38,16 +38,16 @@ async def test_json_table_csv_and_png(
     data = json.loads(capsys.readouterr().out)
     assert data["range"] == {"start": "2026-11-23", "end": "2026-11-29"}
     assert data["summary"]["contact_moments"] == 8
-    assert data["breakdowns"]["by_kind"]["cells"]["join"] == "*"  # 8 - 7 would give the single desk youth away
+    assert data["breakdowns"]["by_kind"]["cells"]["checkin_reply"] == "*"  # 8 - 7 gives the desk youth away
     assert data["breakdowns"]["by_kind"]["cells"]["desk"] == "<5"
 
     assert await _cli("--from", "23/11/2026", "--to", "2026-11-29", "--format", "table", "--lang", "en") == 0
     table = capsys.readouterr().out
     assert table.startswith("Contact moments 2026-11-23 – 2026-11-29\n")
-    assert "joined the server" in table
+    assert "check-in reply" in table
 
     assert await _cli("--range", "2026-W48", "--format", "csv") == 0
-    assert "nieuw op de server,*" in capsys.readouterr().out  # the guild's language: Dutch
+    assert "antwoord op check-in,*" in capsys.readouterr().out  # the guild's language: Dutch
 
     out = tmp_path / "week.png"
     assert await _cli("--range", "2026-W48", "--format", "png", "--out", str(out), "--guild", str(GUILD)) == 0
@@ -59,7 +59,7 @@ async def test_usage_errors_exit_2(filled: LedgerService, capsys: pytest.Capture
     assert "needs --out" in capsys.readouterr().err
     assert await _cli("--from", "31/02/2026") == 2
     assert "31/02/2026" in capsys.readouterr().err
-    await filled.record(GUILD + 1, youth(1), ContactKind.JOIN, at=local("2026-11-25 14:00"))
+    await filled.record(GUILD + 1, youth(1), ContactKind.DESK, at=local("2026-11-25 14:00"))
     await filled.flush()
     assert await _cli("--range", "2026-W48") == 2
     assert f"--guild ({GUILD}, {GUILD + 1})" in capsys.readouterr().err

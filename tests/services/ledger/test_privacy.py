@@ -41,10 +41,10 @@ async def test_forget_me_rekeys_the_youth_and_keeps_the_counts(ledger: LedgerSer
         await ledger.record(GUILD, youth(1), K.DESK, at=local(at))
         await ledger.record(GUILD, youth(2), K.DESK, at=local(at))
     await ledger.flush()
-    await ledger.record(GUILD, youth(1), K.JOIN, at=local("2026-11-26 10:00"))  # still buffered
+    await ledger.record(GUILD, youth(1), K.CHECKIN_REPLY, at=local("2026-11-26 10:00"))  # still buffered
     keys = await _keys(db)
     mine = {pseudonym(1, secret) for secret in keys.values()}
-    before = await ledger.figures(GUILD, iso_week_range(2026, 48))  # flushes the buffered join too
+    before = await ledger.figures(GUILD, iso_week_range(2026, 48))  # flushes the buffered check-in too
     assert before.online_moments == 3
 
     await ledger.record(GUILD, youth(1), K.STUDY, at=local("2026-11-30 11:00"))  # buffered, never written
@@ -89,11 +89,11 @@ async def test_retention_rolls_up_and_destroys_ended_keys(ledger: LedgerService,
     assert not linkable & {pseudonym(u, k) for u in (1, 2) for k in (await _keys(db)).values()}
 
     report = await ledger.figures(GUILD, iso_week_range(2026, 10))
-    assert (report.online_moments, report.rollup_moments, report.unique_youths) == (3, 3, 0)
+    assert (report.online_moments, report.rollup_moments, report.unique_youths) == (2, 2, 0)  # a join is reach
     assert "rollup_no_uniques" in report.footnotes
     # a second run adds nothing twice
     await ledger.retention.run(datetime(2029, 1, 10, 12, tzinfo=UTC))
-    assert (await ledger.figures(GUILD, iso_week_range(2026, 10))).online_moments == 3
+    assert (await ledger.figures(GUILD, iso_week_range(2026, 10))).online_moments == 2
 
 
 async def test_pseudonyms_need_the_key_and_the_pepper(make_ledger: MakeLedger, db: Database, tmp_path: Path) -> None:

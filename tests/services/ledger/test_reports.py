@@ -29,7 +29,7 @@ PLACES = ["atheneum", "jeugdhuis-x"]
 
 async def _dst_week(ledger: LedgerService) -> None:
     r = ledger.record
-    await r(GUILD, youth(1), K.JOIN, at=local("2026-03-02 10:00"))  # seen long before: not new
+    await r(GUILD, youth(1), K.CHECKIN_REPLY, at=local("2026-03-02 10:00"))  # seen long before: not new
     await r(GUILD, youth(6), K.DESK, at=local("2026-10-18 23:30"))  # Sunday before the week (21:30Z)
     await r(GUILD, youth(6), K.DESK, at=local("2026-10-26 00:30"))  # Monday after (23:30Z on the 25th)
     await r(GUILD, youth(1), K.DESK, tags={"theme": "school"}, at=local("2026-10-19 20:15"))
@@ -41,7 +41,7 @@ async def _dst_week(ledger: LedgerService) -> None:
     # the repeated hour at the end of summer time: 02:30 CEST (00:30Z) and 02:30 CET (01:30Z), one moment
     await r(GUILD, youth(5), K.DESK, tags={"theme": "love"}, at=local("2026-10-25 02:30"))
     await r(GUILD, youth(5), K.DESK, tags={"theme": "love"}, at=local_fold("2026-10-25 02:30"))
-    await r(GUILD, youth(3), K.JOIN, at=local("2026-10-25 23:30"))  # 22:30Z, still Sunday
+    await r(GUILD, youth(3), K.HAPPY_MONDAY, at=local("2026-10-25 23:30"))  # 22:30Z, still Sunday
     await r(GUILD, youth(4), K.CHECKIN_REPLY, at=local("2026-10-24 12:00"))
     await ledger.log_offline(GUILD, PlaceType.SCHOOL, "atheneum", date(2026, 10, 23), 12)
     await ledger.log_offline(GUILD, PlaceType.EVENT, "jeugdhuis-x", date(2026, 10, 26), 40)  # next week
@@ -59,10 +59,9 @@ async def test_dst_week_hand_counted(make_ledger: MakeLedger) -> None:
         "desk": 3,
         "safe_space": 3,
         "study": 0,
-        "happy_monday": 0,
+        "happy_monday": 1,
         "checkin_reply": 1,
         "public_exchange": 1,
-        "join": 1,
     }
     assert dict(report.by_theme) == {"love": 1, "school": 2, "(none)": 6}
     assert dict(report.by_weekday) == {"mon": 2, "tue": 0, "wed": 1, "thu": 3, "fri": 0, "sat": 1, "sun": 2}
@@ -90,7 +89,7 @@ async def test_week_across_the_new_year_counts_each_key_period(make_ledger: Make
     await r(GUILD, youth(1), K.DESK, at=local("2026-03-02 10:00"))
     await r(GUILD, youth(1), K.DESK, at=local("2026-12-29 15:00"))  # same 2026 pseudonym: not new
     await r(GUILD, youth(1), K.DESK, at=local("2027-01-02 15:00"))  # 2027 pseudonym: new
-    await r(GUILD, youth(2), K.JOIN, at=local("2026-12-31 23:30"))  # 22:30Z, key period 2026
+    await r(GUILD, youth(2), K.CHECKIN_REPLY, at=local("2026-12-31 23:30"))  # 22:30Z, key period 2026
     await r(GUILD, youth(2), K.PUBLIC_EXCHANGE, at=local("2027-01-01 00:30"))  # 23:30Z on 31/12, period 2027
     await r(GUILD, youth(3), K.HAPPY_MONDAY, tags={"session": "hm-53"}, at=local("2026-12-28 16:00"))
     span = iso_week_range(2026, 53)
@@ -116,7 +115,7 @@ async def test_small_cells_are_suppressed_in_every_output(make_ledger: MakeLedge
     ledger = make_ledger(flush_interval_seconds=60)
     at = local("2026-11-25 14:10")
     for who in range(1, 8):
-        await ledger.record(GUILD, youth(who), K.JOIN, at=at)
+        await ledger.record(GUILD, youth(who), K.CHECKIN_REPLY, at=at)
     for who in range(1, 7):
         await ledger.record(GUILD, youth(who), K.PUBLIC_EXCHANGE, at=at)
     for who in (8, 9):
@@ -128,7 +127,7 @@ async def test_small_cells_are_suppressed_in_every_output(make_ledger: MakeLedge
     report = await ledger.report(GUILD, span, today=date(2026, 11, 30))
     assert _small_cells_shown(report) == []
     kinds = dict(report.breakdown("by_kind").cells)
-    assert (kinds["join"].value, kinds["join"].state) == (7, CellState.SHOWN)
+    assert (kinds["checkin_reply"].value, kinds["checkin_reply"].state) == (7, CellState.SHOWN)
     assert kinds["desk"].state is CellState.SMALL  # 2 youths: shown as <5
     assert kinds["public_exchange"].state is CellState.HIDDEN  # else 15 - 7 - 6 would give the 2 away
     assert report.figure("further_contact_youths").state is CellState.SMALL
@@ -149,10 +148,29 @@ async def test_small_cells_are_suppressed_in_every_output(make_ledger: MakeLedge
 async def test_reports_only_read_their_own_guild(make_ledger: MakeLedger) -> None:
     ledger = make_ledger(flush_interval_seconds=60)
     other = GUILD + 1
-    await ledger.record(GUILD, youth(1), K.JOIN, at=local("2026-11-25 10:00"))
-    await ledger.record(other, youth(1), K.JOIN, at=local("2026-11-25 10:00"))
-    await ledger.record(other, youth(2), K.JOIN, at=local("2026-11-25 10:00"))
+    await ledger.record(GUILD, youth(1), K.DESK, at=local("2026-11-25 10:00"))
+    await ledger.record(other, youth(1), K.DESK, at=local("2026-11-25 10:00"))
+    await ledger.record(other, youth(2), K.DESK, at=local("2026-11-25 10:00"))
     span = iso_week_range(2026, 48)
     assert (await ledger.figures(GUILD, span)).unique_youths == 1
     assert (await ledger.figures(other, span)).unique_youths == 2
     assert await ledger.guilds() == [GUILD, other]
+
+
+async def test_a_join_is_reach_not_a_contact(make_ledger: MakeLedger) -> None:
+    """The demo-week finding: 6 of 10 moments and 6 of 8 youths were people who only joined."""
+    ledger = make_ledger(flush_interval_seconds=60)
+    at = local("2026-11-25 14:10")
+    for who in range(1, 7):
+        await ledger.record(GUILD, youth(who), K.JOIN, at=at)
+    await ledger.record(GUILD, youth(1), K.DESK, at=at)  # one joiner also wrote to the desk
+    for who in (7, 8):
+        await ledger.record(GUILD, youth(who), K.PUBLIC_EXCHANGE, at=at)
+    await ledger.record(GUILD, youth(7), K.DESK, at=local("2026-11-26 14:10"))
+    raw = await ledger.figures(GUILD, iso_week_range(2026, 48), today=date(2026, 11, 30))
+    assert (raw.online_moments, raw.contact_moments, raw.unique_youths, raw.new_youths) == (4, 4, 3, 3)
+    assert raw.new_members == 6
+    assert "join" not in raw.by_kind and sum(raw.by_weekday.values()) == 4
+    report = await ledger.report(GUILD, iso_week_range(2026, 48), today=date(2026, 11, 30))
+    assert report.figure("new_members").value == 6
+    assert "joins_are_reach" in report.footnotes

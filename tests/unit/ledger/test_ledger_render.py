@@ -159,6 +159,7 @@ def test_json_exact_for_a_built_week() -> None:
             "new_youths": "<5",
             "after_hours_youths": "<5",
             "further_contact_youths": "<5",
+            "new_members": 0,
             "sessions_held": 2,
             "attendance_total": "<5",
             "attendance_mean": "*",
@@ -178,10 +179,9 @@ def test_json_exact_for_a_built_week() -> None:
                     "desk": "<5",
                     "safe_space": "<5",
                     "study": "<5",
-                    "happy_monday": 0,
+                    "happy_monday": "<5",
                     "checkin_reply": "<5",
                     "public_exchange": "<5",
-                    "join": "<5",
                 },
                 "total": 8,
             },
@@ -199,7 +199,7 @@ def test_json_exact_for_a_built_week() -> None:
             "sessions_by_kind": {"cells": {"safe_space": 1, "study": 1}, "total": 2},
             "attendance_by_kind": {"cells": {"safe_space": "<5", "study": "<5"}, "total": "<5"},
         },
-        "footnotes": ["suppression", "offline_counted", "targets_prorated", "complementary"],
+        "footnotes": ["suppression", "offline_counted", "targets_prorated", "joins_are_reach", "complementary"],
     }
 
 
@@ -260,7 +260,8 @@ def test_every_catalog_key_is_used_and_every_used_key_exists() -> None:
     rollups = [WeeklyCount(2026, 53, "desk", None, 9)]
     rows = [row("desk", "2026-12-31 10:00", "p1")]
     spanning = build_report(rows, [], *iso_week_range(2026, 53), BRUSSELS, Targets(), date(2027, 1, 1), rollups=rollups)
-    for report in (weekly(today=date(2026, 3, 4)), weekly(today=date(2026, 3, 6)), spanning):
+    halves = weekly(period="half"), weekly(period="quarter")
+    for report in (weekly(today=date(2026, 3, 4)), weekly(today=date(2026, 3, 6)), spanning, *halves):
         render_text(suppress(report), translator)
         render_csv(suppress(report), translator)
     render_png(suppress(weekly()), translator)
@@ -281,4 +282,4 @@ def test_dutch_wording() -> None:
     ]
     assert nl["ledger.summary.contact_moments"] == "contactmomenten"
     assert nl["ledger.summary.unique_youths"] == "unieke jongeren"
-    assert nl["ledger.summary.new_youths"] == "nieuwe jongeren"
+    assert nl["ledger.summary.new_youths.year"] == "nieuwe jongeren (nieuw dit jaar)"
