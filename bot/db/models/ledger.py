@@ -33,8 +33,9 @@ class LedgerContact(Base):
     __tablename__ = "ledger_contacts"
     __table_args__ = (
         UniqueConstraint("guild_id", "moment_key", name="uq_ledger_contacts_moment"),
-        Index("ix_ledger_contacts_guild_hour", "guild_id", "hour_bucket"),
-        Index("ix_ledger_contacts_guild_pseudonym", "guild_id", "pseudonym", "hour_bucket"),
+        # covering indexes for the report queries (bot/services/ledger/aggregate.py), migration 0002b
+        Index("ix_ledger_contacts_report", "guild_id", "hour_bucket", "kind", "context", "pseudonym", "after_hours"),
+        Index("ix_ledger_contacts_pseudonym_kind", "guild_id", "pseudonym", "hour_bucket", "kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
