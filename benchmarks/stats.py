@@ -53,8 +53,8 @@ from bot.db.engine import Database  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from bot.domain.guild_config import GuildConfig  # noqa: E402
 from bot.domain.ledger import ContactKind, LedgerConfig, iso_week_range, moment_key, year_range  # noqa: E402
-from bot.services.contacts import Person  # noqa: E402
 from bot.i18n import I18n  # noqa: E402
+from bot.services.contacts import Person  # noqa: E402
 from bot.services.ledger import LedgerService, stats_answer  # noqa: E402
 
 TZ = ZoneInfo("Europe/Brussels")
