@@ -6,8 +6,8 @@ Create Date: 2026-12-02 11:15:00
 
 ``ix_ledger_contacts_report`` (guild, hour, kind, context, pseudonym, after_hours) serves every
 range query of a report from the index alone; ``ix_ledger_contacts_pseudonym_kind`` (guild, pseudonym,
-hour, kind) answers "was this youth seen before the range" with one probe. Each replaces the narrower
-index it starts with.
+hour, kind, after_hours) answers "was this youth seen before / in the range" with one probe each.
+Each replaces the narrower index it starts with.
 """
 
 from collections.abc import Sequence
@@ -20,7 +20,7 @@ branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
 REPORT = ["guild_id", "hour_bucket", "kind", "context", "pseudonym", "after_hours"]
-SEEN = ["guild_id", "pseudonym", "hour_bucket", "kind"]
+SEEN = ["guild_id", "pseudonym", "hour_bucket", "kind", "after_hours"]
 
 
 def upgrade() -> None:

@@ -35,7 +35,7 @@ class LedgerContact(Base):
         UniqueConstraint("guild_id", "moment_key", name="uq_ledger_contacts_moment"),
         # covering indexes for the report queries (bot/services/ledger/aggregate.py), migration 0002b
         Index("ix_ledger_contacts_report", "guild_id", "hour_bucket", "kind", "context", "pseudonym", "after_hours"),
-        Index("ix_ledger_contacts_pseudonym_kind", "guild_id", "pseudonym", "hour_bucket", "kind"),
+        Index("ix_ledger_contacts_pseudonym_kind", "guild_id", "pseudonym", "hour_bucket", "kind", "after_hours"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -311,9 +311,8 @@ class LedgerService:
         tz = await self.guild_tz(guild_id)
         start, end = span.utc_bounds(tz)
         options = self.config.report_options()
-        async with self._lock:  # no flush in between: the parallel counting queries see the same rows
-            counts = await aggregate.online_counts(self._db.session, guild_id, start, end, FURTHER_CONTACT_KINDS)
-        async with self._db.session() as session:
+        async with self._db.session() as session:  # counted by the database: a few thousand rows come back
+            counts = await aggregate.online_counts(session, guild_id, start, end, FURTHER_CONTACT_KINDS)
             offline = await store.offline_between(session, guild_id, span.start, span.end)
             weekly = await store.weekly_between_years(session, guild_id, span.start.year - 1, span.end.year + 1)
         options.pop("granularity")  # the writer made each row one moment of this granularity already
