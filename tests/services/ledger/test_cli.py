@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -55,7 +57,7 @@ async def test_json_table_csv_and_png(
 
 
 async def test_usage_errors_exit_2(filled: LedgerService, capsys: pytest.CaptureFixture[str]) -> None:
-    assert await _cli("--format", "png") == 2
+    assert await _cli("--format", "png", "--lang", "en") == 2
     assert "needs --out" in capsys.readouterr().err
     assert await _cli("--from", "31/02/2026") == 2
     assert "31/02/2026" in capsys.readouterr().err
@@ -67,3 +69,25 @@ async def test_usage_errors_exit_2(filled: LedgerService, capsys: pytest.Capture
 
 def test_cli_formats_match_the_service() -> None:
     assert CLI_FORMATS == FORMATS
+
+
+async def test_messages_speak_the_chosen_language_without_markdown(
+    filled: LedgerService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await _cli("--format", "png", "--lang", "nl") == 2
+    assert "heeft --out BESTAND nodig" in capsys.readouterr().err
+    assert await _cli("--range", "someday", "--lang", "en") == 2
+    err = capsys.readouterr().err
+    assert "someday is not a period I know" in err and "**" not in err
+    assert await _cli("--range", "someday", "--lang", "nl") == 2
+    assert "someday is geen periode die ik ken" in capsys.readouterr().err
+
+
+async def test_a_future_to_is_clipped_to_today_with_a_note(
+    filled: LedgerService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    today = datetime.now(ZoneInfo("Europe/Brussels")).date()  # the CLI runs on the real clock
+    assert await _cli("--from", "23/11/2026", "--to", "31/12/2099", "--format", "json", "--lang", "en") == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["range"] == {"start": "2026-11-23", "end": today.isoformat()}
+    assert f"the report runs up to today, {today.strftime('%d/%m/%Y')}" in out.err
