@@ -91,7 +91,12 @@ def _sections(
             labels("section.targets"),
             [labels("column.indicator"), labels("column.target"), labels("column.achieved"), labels("column.status")],
             [
-                [labels(f"target.{row.name}"), target(row.target), number(row.achieved), labels(f"status.{row.status}")]
+                [
+                    labels(f"target.{row.name}"),
+                    target(row.target),
+                    number(row.achieved),
+                    labels(f"status.{row.status or 'withheld'}"),
+                ]
                 for row in report.targets
             ],
         ),
@@ -162,7 +167,7 @@ def report_dict(report: SuppressedReport) -> dict[str, object]:
                 "name": str(row.name),
                 "target": row.target,
                 "achieved": row.achieved.json_value(k),
-                "status": str(row.status),
+                "status": str(row.status) if row.status is not None else None,
             }
             for row in report.targets
         ],

@@ -19,9 +19,19 @@ Rules (``k`` = the report's suppression threshold, config ``suppression_k``):
    not youth counts and are not part of this.
 3. The mean attendance is hidden whenever the attendance total is not shown.
 
+4. Linked tables: all published tables are one system. A session kind's attendance and the same kind's
+   contact moments are usually the same people counted twice (one moment per attendee per session);
+   when the two figures are equal they are treated as one figure (an equality constraint), so hiding
+   one hides the other and ``attendance total − safe-space moments`` cannot give study attendance away.
+5. A target's status (behind / on track / reached) is withheld with its achieved figure: next to a
+   ``<5`` a "behind" against a target of 1.37 would say the count is 1.
+
+Not about people, always exact: sessions held and happy-place moments (how often the team did
+something, not who came). Everything else — contact moments, youths, attendance, offline head counts —
+is suppressed.
+
 Limits: the check is bounds propagation over the published sums, not a full linear-programming
 audit; no cross-tabulation (e.g. weekday × kind) is published, so none is needed for these tables.
-Target rows keep their status when the achieved figure is suppressed.
 """
 
 from __future__ import annotations
@@ -92,7 +102,7 @@ class SuppressedTarget:
     name: TargetName
     target: float
     achieved: Cell
-    status: Status
+    status: Status | None  # None: withheld, because the achieved figure is not shown
 
 
 @dataclass(frozen=True)
@@ -293,6 +303,9 @@ def _quantities(report: Report) -> tuple[dict[str, int], list[Constraint], set[s
         values.update({f"{name}.{key}": value for key, value in counts.items()})
         if total is not None:
             constraints.append(Constraint(total, cells))
+    for kind, attended in report.attendance_by_kind.items():  # rule 4: the same people under two names
+        if attended and report.by_kind.get(kind) == attended:
+            constraints.append(Constraint(f"by_kind.{kind}", (f"attendance_by_kind.{kind}",)))
     return values, constraints, unrendered, {n: t or "sessions.held" for n, t in totals.items()}
 
 
@@ -323,7 +336,11 @@ def suppress(report: Report) -> SuppressedReport:
         )
         for name in _BREAKDOWN_TOTALS
     )
-    targets = tuple(SuppressedTarget(row.name, row.target, cell(row.metric), row.status) for row in report.targets)
+    targets = tuple(
+        SuppressedTarget(row.name, row.target, achieved, row.status if achieved.state is CellState.SHOWN else None)
+        for row in report.targets
+        for achieved in [cell(row.metric)]
+    )
     footnotes = list(report.footnotes)
     shown_cells = [c for _, c in summary] + [c for b in breakdowns for _, c in b.cells]
     if any(c.state is CellState.HIDDEN for c in shown_cells) and FOOTNOTE_COMPLEMENTARY not in footnotes:
