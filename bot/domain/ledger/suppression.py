@@ -116,6 +116,7 @@ class SuppressedReport:
     breakdowns: tuple[SuppressedBreakdown, ...]
     footnotes: tuple[str, ...]
     period: str = "year"
+    elapsed: float = 1.0  # how much of the range has passed (for the target pace in the chart)
 
     def breakdown(self, name: str) -> SuppressedBreakdown:
         for breakdown in self.breakdowns:
@@ -345,4 +346,13 @@ def suppress(report: Report) -> SuppressedReport:
     shown_cells = [c for _, c in summary] + [c for b in breakdowns for _, c in b.cells]
     if any(c.state is CellState.HIDDEN for c in shown_cells) and FOOTNOTE_COMPLEMENTARY not in footnotes:
         footnotes.append(FOOTNOTE_COMPLEMENTARY)
-    return SuppressedReport(report.range, k, tuple(summary), targets, breakdowns, tuple(footnotes), report.period)
+    return SuppressedReport(
+        report.range,
+        k,
+        tuple(summary),
+        targets,
+        breakdowns,
+        tuple(footnotes),
+        report.period,
+        report.range.elapsed_fraction(report.today),
+    )

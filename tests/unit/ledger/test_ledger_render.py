@@ -22,7 +22,7 @@ from bot.domain.ledger import (
     render_text,
     suppress,
 )
-from bot.services.ledger.chart import render_png
+from bot.services.ledger.chart import bar_heights, render_png
 
 from .factories import BRUSSELS, Translator, catalog, row
 from .test_ledger_report import weekly
@@ -238,7 +238,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 def test_png_for_a_week_and_for_an_empty_report() -> None:
     week = render_png(suppress(weekly()), Translator("nl"))
-    assert week.startswith(PNG_SIGNATURE) and _png_size(week) == (800, 700)
+    assert week.startswith(PNG_SIGNATURE) and _png_size(week) == (800, 950)
     empty = build_report([], [], date(2026, 3, 2), date(2026, 3, 8), BRUSSELS, Targets(), date(2026, 3, 2))
     data = render_png(suppress(empty), Translator("en"))
     assert data.startswith(PNG_SIGNATURE) and len(data) > 1000
@@ -283,3 +283,14 @@ def test_dutch_wording() -> None:
     assert nl["ledger.summary.contact_moments"] == "contactmomenten"
     assert nl["ledger.summary.unique_youths"] == "unieke jongeren"
     assert nl["ledger.summary.new_youths.year"] == "nieuwe jongeren (nieuw dit jaar)"
+
+
+def test_suppressed_bars_have_no_height_and_the_legend_explains_the_marks() -> None:
+    translator = Translator("en")
+    report = suppress(weekly())
+    kinds = report.breakdown("by_kind")
+    assert all(height == 0.0 for (height, shown) in bar_heights(kinds) if not shown)
+    assert [shown for _, shown in bar_heights(kinds)] == [c.state is SHOWN for _, c in kinds.cells]
+    render_png(report, translator)
+    assert {"ledger.chart.legend_small", "ledger.chart.legend_hidden", "ledger.chart.targets"} <= translator.asked
+    assert translator("ledger.title", {"start": "02/03/2026", "end": "08/03/2026"}).endswith("02/03/2026 – 08/03/2026")
