@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 
 from bot.domain.ledger.report import FOOTNOTE_KEY_PERIODS, NO_THEME
-from bot.domain.ledger.suppression import Cell, SuppressedReport, format_number
+from bot.domain.ledger.suppression import Cell, CellState, SuppressedReport, format_number
 
 Translate = Callable[[str, Mapping[str, object]], str]
 
@@ -72,6 +72,12 @@ class Labels:
         k = self.report.k
         return [self(f"footnote.{name}", k=k, max=k - 1) for name in self.report.footnotes]
 
+    def number(self, cell: Cell, sep: str | None = None) -> str:
+        """A figure as published; an unknown one is the catalog's word, never 0."""
+        if cell.state is CellState.UNKNOWN:
+            return self("value.unknown")
+        return cell.text(self.report.k, self.decimal_separator() if sep is None else sep)
+
     def decimal_separator(self) -> str:
         return self("number.decimal_separator")
 
@@ -127,7 +133,7 @@ def render_text(report: SuppressedReport, translate: Translate) -> str:
     sep = labels.decimal_separator()
     lines = [labels.title()]
     for title, header, rows in _sections(
-        report, labels, lambda c: c.text(report.k, sep), lambda v: format_number(v, sep)
+        report, labels, lambda c: labels.number(c, sep), lambda v: format_number(v, sep)
     ):
         lines += ["", title, *_table(header, rows)]
     lines += ["", labels("section.footnotes"), *(f"- {note}" for note in labels.footnotes())]
@@ -143,7 +149,7 @@ def render_csv(report: SuppressedReport, translate: Translate) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([labels.title()])
-    for title, header, rows in _sections(report, labels, lambda c: c.text(report.k), format_number):
+    for title, header, rows in _sections(report, labels, lambda c: labels.number(c, "."), format_number):
         writer.writerow([])
         writer.writerow([title])
         writer.writerow(header)

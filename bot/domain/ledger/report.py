@@ -35,13 +35,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from types import MappingProxyType
 
 from bot.domain.ledger.counts import OnlineCounts, count_rows, is_contact, sessions_from_rows
 from bot.domain.ledger.kinds import CONTACT_KINDS, FURTHER_CONTACT_KINDS, ContactKind, Granularity, Period, PlaceType
 from bot.domain.ledger.moments import local_date, parse_tags
-from bot.domain.ledger.pseudonym import period_id_for_date
+from bot.domain.ledger.pseudonym import period_id_for_date, period_range
 from bot.domain.ledger.ranges import DateRange, iso_week_range, month_range, parse_range, year_range
 from bot.domain.ledger.rows import ContactRow, OfflineMoment, SessionRow, WeeklyCount
 from bot.domain.ledger.targets import Status, TargetName, TargetProgress, Targets, prorated, status_for
@@ -115,10 +115,19 @@ class Report:
     attendance_by_kind: Counts
     targets: tuple[TargetProgress, ...]
     footnotes: tuple[str, ...]
+    #: Summary figures that cannot be computed any more (rolled-up data in the range or before it in the
+    #: key period): published as "onbekend", never as the partial count.
+    unknown: tuple[str, ...] = ()
 
     @property
     def attendance_mean(self) -> float:
         return self.attendance_total / self.sessions_held if self.sessions_held else 0.0
+
+
+def week_overlaps(week: WeeklyCount, span: DateRange) -> bool:
+    """Whether any day of the rolled-up ISO week lies in ``span``."""
+    monday = date.fromisocalendar(week.iso_year, week.iso_week, 1)
+    return monday <= span.end and span.start <= monday + timedelta(days=6)
 
 
 def _frozen(counts: Mapping[str, int]) -> Counts:
@@ -197,6 +206,7 @@ def build_report_from_counts(
         local = bucket.astimezone(tz)
         weekdays[WEEKDAYS[local.weekday()]] += moments
         hours[HOURS[local.hour]] += moments
+    rollups = list(rollups)
     rolled = [week for week in rollups if span.contains(week.thursday) and is_contact(week.kind)]
     for week in rolled:
         kinds[week.kind] += week.moments
@@ -238,6 +248,14 @@ def build_report_from_counts(
         for value, metric in [achieved[name]]
     )
 
+    unknown: list[str] = []
+    if rolled:  # distinct people cannot be counted from rolled-up totals
+        unknown += ["unique_youths", "new_youths", "after_hours_youths", "further_contact_youths", "new_members"]
+    else:
+        period_start = period_range(period_id_for_date(span.start, period))[0]
+        earlier = DateRange(period_start, span.start - timedelta(days=1)) if period_start < span.start else None
+        if earlier is not None and any(week_overlaps(week, earlier) for week in rollups):
+            unknown.append("new_youths")  # the first sightings before this range were rolled up
     footnotes = [FOOTNOTE_SUPPRESSION, FOOTNOTE_OFFLINE, FOOTNOTE_PRORATED, FOOTNOTE_REACH]
     if rolled:
         footnotes.append(FOOTNOTE_ROLLUP)
@@ -274,4 +292,5 @@ def build_report_from_counts(
         attendance_by_kind=_frozen(_ordered(attendance_by_kind, session_kinds)),
         targets=progress,
         footnotes=tuple(footnotes),
+        unknown=tuple(unknown),
     )

@@ -52,9 +52,11 @@ class CellState(StrEnum):
     SHOWN = "shown"
     SMALL = "small"  # primary suppression, rendered "<k"
     HIDDEN = "hidden"  # complementary suppression, rendered "*"
+    UNKNOWN = "unknown"  # cannot be computed any more (after retention), rendered "onbekend", never 0
 
 
 HIDDEN_MARK = "*"
+UNKNOWN_MARK = "?"  # renderers write the catalog's word ("onbekend") instead
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,17 @@ class Cell:
     state: CellState
 
     def text(self, k: int, decimal_separator: str = ".") -> str:
+        if self.state is CellState.UNKNOWN:
+            return UNKNOWN_MARK
         if self.state is CellState.SMALL:
             return f"<{k}"
         if self.state is CellState.HIDDEN or self.value is None:
             return HIDDEN_MARK
         return format_number(self.value, decimal_separator)
 
-    def json_value(self, k: int) -> int | float | str:
+    def json_value(self, k: int) -> int | float | str | None:
+        if self.state is CellState.UNKNOWN:
+            return None
         return self.value if self.state is CellState.SHOWN and self.value is not None else self.text(k)
 
 
@@ -314,8 +320,10 @@ def suppress(report: Report) -> SuppressedReport:
     """Apply primary and complementary suppression (module docstring) to every published figure."""
     k = report.k
     values, constraints, unrendered, totals = _quantities(report)
-    sensitive = {q for q in values if q not in _NOT_SENSITIVE and not q.startswith("sessions_by_kind.")}
-    states = plan_suppression(values, constraints, k, sensitive=sensitive, unrendered=unrendered)
+    unknown = {qid for name, qid in _SUMMARY if name in report.unknown}
+    sensitive = {q for q in values if q not in _NOT_SENSITIVE | unknown and not q.startswith("sessions_by_kind.")}
+    states = plan_suppression(values, constraints, k, sensitive=sensitive, unrendered=unrendered | unknown)
+    states.update(dict.fromkeys(unknown, CellState.UNKNOWN))
 
     def cell(qid: str) -> Cell:
         state = states[qid]

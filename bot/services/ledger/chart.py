@@ -60,7 +60,7 @@ def _targets(axes: Axes, report: SuppressedReport, labels: Labels) -> None:
             )
         else:  # suppressed: no bar at all, only the mark
             axes.barh(y, 1.0, fill=False, edgecolor=_MARK, linestyle="--", height=0.42)
-            text = labels("chart.progress_hidden", mark=cell.text(report.k), target=format_number(target, sep))
+            text = labels("chart.progress_hidden", mark=labels.number(cell), target=format_number(target, sep))
         if target > 0 and report.elapsed < 1:
             axes.plot([report.elapsed] * 2, [y - 0.3, y + 0.3], color=_PACE, linewidth=3)
         axes.text(1.14, y, text, va="center", fontsize=FONT, fontweight="bold")
@@ -92,7 +92,7 @@ def _bars(axes: Axes, breakdown: SuppressedBreakdown, labels: Labels, k: int, ti
             label_at, text = height, format_number(height, labels.decimal_separator())
         else:  # no height that could be read as a value: an empty outline on the baseline and the mark
             axes.bar(index, top * 0.06, bottom=0, fill=False, edgecolor=_MARK, linestyle="--", width=0.7)
-            label_at, text = top * 0.06, cell.text(k)
+            label_at, text = top * 0.06, labels.number(cell)
         axes.annotate(
             text,
             (index, label_at),

@@ -1,19 +1,26 @@
+import json
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from bot.domain.ledger import (
+    CellState,
+    TargetName,
     Targets,
     WeeklyCount,
     build_report,
     iso_week_range,
     merge_weekly,
+    render_json,
+    render_text,
     retention_cutoff,
     rollup,
+    suppress,
     week_start,
 )
 
-from .factories import BRUSSELS, local, row, utc
+from .factories import BRUSSELS, Translator, local, row, utc
 
 CUTOFF = week_start(local("2026-03-09 12:00"))  # Monday 2026-03-09 00:00 local
 ROWS = [
@@ -73,3 +80,27 @@ def test_merge_weekly_adds_up_runs() -> None:
         WeeklyCount(2026, 10, "desk", None, 5),
         WeeklyCount(2026, 10, "desk", "school", 2),
     ]
+
+
+def test_figures_lost_to_retention_are_unknown_never_zero() -> None:
+    week = iso_week_range(2026, 9)
+    rolled = build_report([], [], *week, BRUSSELS, Targets(), date(2026, 4, 1), rollups=rollup(ROWS, CUTOFF))
+    assert rolled.unique_youths == 0 and "unique_youths" in rolled.unknown
+    report = suppress(rolled)
+    assert report.figure("unique_youths").state is CellState.UNKNOWN
+    assert rolled.online_moments == 2  # the moments themselves are kept (published as <5 here)
+    text = render_text(report, Translator("nl"))
+    assert re.search(r"^unieke jongeren +\| onbekend$", text, re.M)
+    assert json.loads(render_json(report))["summary"]["unique_youths"] is None
+    [unique] = [t for t in report.targets if t.name is TargetName.UNIQUE_YOUTHS]
+    assert unique.status is None  # no "behind" for a figure nobody can know
+
+
+def test_new_youths_are_unknown_when_the_key_periods_earlier_weeks_were_rolled_up() -> None:
+    """The first week inside retention: its youths' first sightings are gone, so "new" cannot be judged."""
+    week = iso_week_range(2026, 11)  # right after the rolled-up weeks 9 and 10
+    rows = [row("desk", "2026-03-10 10:00", f"p{n}") for n in range(8)]
+    report = build_report(rows, [], *week, BRUSSELS, Targets(), date(2026, 4, 1), rollups=rollup(ROWS, CUTOFF))
+    assert report.unknown == ("new_youths",)
+    assert suppress(report).figure("new_youths").state is CellState.UNKNOWN
+    assert suppress(report).figure("unique_youths").value == 8
