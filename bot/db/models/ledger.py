@@ -74,3 +74,15 @@ class LedgerWeekly(Base):
     kind: Mapped[str] = mapped_column(String(24), primary_key=True)
     theme: Mapped[str] = mapped_column(String(40), primary_key=True)
     moments: Mapped[int] = mapped_column(Integer)
+
+
+class LedgerDaily(Base):
+    """Moments of one local day, kind and theme kept after the raw rows passed retention (``""``: no theme)."""
+
+    __tablename__ = "ledger_daily"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(40), primary_key=True)
+    moments: Mapped[int] = mapped_column(Integer)

@@ -53,8 +53,15 @@ from bot.domain.ledger.report import (
     build_report_from_counts,
     sessions_from_rows,
 )
-from bot.domain.ledger.retention import merge_weekly, retention_cutoff, rollup, week_start
-from bot.domain.ledger.rows import ContactRow, OfflineMoment, SessionRow, WeeklyCount
+from bot.domain.ledger.retention import (
+    merge_weekly,
+    retention_cutoff,
+    retention_cutoff_day,
+    rollup,
+    rollup_daily,
+    week_start,
+)
+from bot.domain.ledger.rows import ContactRow, DailyCount, OfflineMoment, Rollup, SessionRow, WeeklyCount
 from bot.domain.ledger.suppression import (
     Cell,
     CellState,
@@ -81,6 +88,7 @@ __all__ = [
     "Constraint",
     "ContactKind",
     "ContactRow",
+    "DailyCount",
     "DateRange",
     "Granularity",
     "LedgerConfig",
@@ -91,6 +99,7 @@ __all__ = [
     "PeriodKey",
     "PlaceType",
     "Report",
+    "Rollup",
     "SessionRow",
     "Status",
     "SuppressedBreakdown",
@@ -127,7 +136,9 @@ __all__ = [
     "render_text",
     "report_dict",
     "retention_cutoff",
+    "retention_cutoff_day",
     "rollup",
+    "rollup_daily",
     "sessions_from_rows",
     "suppress",
     "week_start",

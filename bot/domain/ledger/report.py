@@ -11,8 +11,10 @@ Counting rules (all judged in the guild's time zone ``tz``):
 * Offline: every youth in an :class:`OfflineMoment` head count is one contact moment, so
   ``contact_moments = online moments + sum(offline youth counts)``. Offline youths are anonymous head
   counts and do not count towards unique or new youths.
-* Rolled-up weeks (:class:`WeeklyCount`) count for the range holding their ISO Thursday, adding to the
-  total and the kind/theme breakdowns only (not weekday/hour, unique, new or after-hours youths).
+* Rolled-up days (:class:`DailyCount`, since retention rolls up per local day) count for the range
+  holding their day; legacy rolled-up weeks (:class:`WeeklyCount`) for the range holding their ISO
+  Thursday. Both add to the total and the kind/theme breakdowns only (not weekday/hour, unique, new or
+  after-hours youths: those become "unknown", see :attr:`Report.unknown`).
 * Unique youths: distinct pseudonyms with a row in the range. Pseudonyms are per key period, so a
   range across two periods may count a youth twice (the report then carries a footnote).
 * New youths ("new this year" with yearly keys): unique youths whose first contact row of the key period
@@ -43,7 +45,7 @@ from bot.domain.ledger.kinds import CONTACT_KINDS, FURTHER_CONTACT_KINDS, Contac
 from bot.domain.ledger.moments import local_date, parse_tags
 from bot.domain.ledger.pseudonym import period_id_for_date, period_range
 from bot.domain.ledger.ranges import DateRange, iso_week_range, month_range, parse_range, year_range
-from bot.domain.ledger.rows import ContactRow, OfflineMoment, SessionRow, WeeklyCount
+from bot.domain.ledger.rows import ContactRow, OfflineMoment, Rollup, SessionRow, WeeklyCount
 from bot.domain.ledger.targets import Status, TargetName, TargetProgress, Targets, prorated, status_for
 
 __all__ = [
@@ -124,12 +126,6 @@ class Report:
         return self.attendance_total / self.sessions_held if self.sessions_held else 0.0
 
 
-def week_overlaps(week: WeeklyCount, span: DateRange) -> bool:
-    """Whether any day of the rolled-up ISO week lies in ``span``."""
-    monday = date.fromisocalendar(week.iso_year, week.iso_week, 1)
-    return monday <= span.end and span.start <= monday + timedelta(days=6)
-
-
 def _frozen(counts: Mapping[str, int]) -> Counts:
     return MappingProxyType(dict(counts))
 
@@ -149,7 +145,7 @@ def build_report(
     k: int = 5,
     *,
     sessions: Iterable[SessionRow] | None = None,
-    rollups: Iterable[WeeklyCount] = (),
+    rollups: Iterable[Rollup] = (),
     first_seen: Mapping[str, datetime] | None = None,
     granularity: Granularity = "day",
     period: Period = "year",
@@ -188,7 +184,7 @@ def build_report_from_counts(
     k: int = 5,
     *,
     sessions: Iterable[SessionRow] | None = None,
-    rollups: Iterable[WeeklyCount] = (),
+    rollups: Iterable[Rollup] = (),
     period: Period = "year",
     happy_places: Collection[str] | None = None,
 ) -> Report:
@@ -207,7 +203,7 @@ def build_report_from_counts(
         weekdays[WEEKDAYS[local.weekday()]] += moments
         hours[HOURS[local.hour]] += moments
     rollups = list(rollups)
-    rolled = [week for week in rollups if span.contains(week.thursday) and is_contact(week.kind)]
+    rolled = [counted for counted in rollups if counted.counts_in(span) and is_contact(counted.kind)]
     for week in rolled:
         kinds[week.kind] += week.moments
         themes[week.theme or NO_THEME] += week.moments
@@ -254,7 +250,7 @@ def build_report_from_counts(
     else:
         period_start = period_range(period_id_for_date(span.start, period))[0]
         earlier = DateRange(period_start, span.start - timedelta(days=1)) if period_start < span.start else None
-        if earlier is not None and any(week_overlaps(week, earlier) for week in rollups):
+        if earlier is not None and any(counted.overlaps(earlier) for counted in rollups):
             unknown.append("new_youths")  # the first sightings before this range were rolled up
     footnotes = [FOOTNOTE_SUPPRESSION, FOOTNOTE_OFFLINE, FOOTNOTE_PRORATED, FOOTNOTE_REACH]
     if rolled:

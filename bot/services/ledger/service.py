@@ -40,6 +40,8 @@ from bot.domain.ledger import (
     hour_bucket,
     moment_key,
     period_for,
+    period_id_for_date,
+    period_range,
     random_pseudonym,
     suppress,
 )
@@ -315,6 +317,9 @@ class LedgerService:
             counts = await aggregate.online_counts(session, guild_id, start, end, FURTHER_CONTACT_KINDS)
             offline = await store.offline_between(session, guild_id, span.start, span.end)
             weekly = await store.weekly_between_years(session, guild_id, span.start.year - 1, span.end.year + 1)
+            # from the key period's start: rolled-up days before the range make "new youths" unknown
+            since = min(span.start, period_range(period_id_for_date(span.start, self.config.period))[0])
+            daily = await store.daily_between(session, guild_id, since, span.end)
         options.pop("granularity")  # the writer made each row one moment of this granularity already
         return build_report_from_counts(
             counts,
@@ -323,7 +328,7 @@ class LedgerService:
             tz,
             self.config.targets,
             today or self._clock.now().astimezone(tz).date(),
-            rollups=weekly,
+            rollups=[*weekly, *daily],
             **options,
         )
 

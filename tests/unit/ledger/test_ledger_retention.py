@@ -6,16 +6,20 @@ import pytest
 
 from bot.domain.ledger import (
     CellState,
+    DailyCount,
     TargetName,
     Targets,
     WeeklyCount,
     build_report,
     iso_week_range,
     merge_weekly,
+    month_range,
     render_json,
     render_text,
     retention_cutoff,
+    retention_cutoff_day,
     rollup,
+    rollup_daily,
     suppress,
     week_start,
 )
@@ -104,3 +108,28 @@ def test_new_youths_are_unknown_when_the_key_periods_earlier_weeks_were_rolled_u
     assert report.unknown == ("new_youths",)
     assert suppress(report).figure("new_youths").state is CellState.UNKNOWN
     assert suppress(report).figure("unique_youths").value == 8
+
+
+def test_daily_rollup_and_exact_cutoff() -> None:
+    cutoff = retention_cutoff_day(utc(2026, 10, 21, 10), 730, BRUSSELS)
+    assert cutoff == utc(2024, 10, 20, 22)  # local midnight of 21/10/2024 (summer time), no rounding to a week
+    assert retention_cutoff_day(utc(2026, 10, 24, 10), 730, BRUSSELS) == utc(2024, 10, 23, 22)
+    assert rollup_daily(ROWS, local("2026-03-09 00:00"), BRUSSELS) == [
+        DailyCount(date(2026, 2, 24), "desk", "school", 1),  # two rows, one moment on that day
+        DailyCount(date(2026, 2, 25), "desk", "school", 1),
+        DailyCount(date(2026, 3, 1), "join", None, 1),
+        DailyCount(date(2026, 3, 8), "desk", None, 1),  # 23:30 local on Sunday: that Sunday, whatever UTC says
+    ]
+    with pytest.raises(ValueError, match="midnight"):
+        rollup_daily(ROWS, local("2026-03-09 01:00"), BRUSSELS)
+
+
+def test_a_rolled_up_day_counts_in_its_own_month() -> None:
+    """Week 44 of 2026 runs 26/10 – 01/11: its Sunday belongs to November, also after retention."""
+    rows = [row("desk", "2026-10-30 10:00", "p1"), row("desk", "2026-11-01 10:00", "p2")]
+    daily = rollup_daily(rows, local("2026-11-02 00:00"), BRUSSELS)
+    for month, expected in ((10, 1), (11, 1)):
+        span = month_range(2026, month)
+        raw = build_report(rows, [], *span, BRUSSELS, Targets(), date(2026, 12, 1))
+        rolled = build_report([], [], *span, BRUSSELS, Targets(), date(2026, 12, 1), rollups=daily)
+        assert raw.online_moments == rolled.online_moments == expected
