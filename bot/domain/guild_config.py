@@ -25,6 +25,7 @@ class ChannelName(StrEnum):
     announcements = "announcements"
     safe_space_category = "safe_space_category"
     study_category = "study_category"
+    coordinators = "coordinators"
 
 
 STAFF_ROLES = (RoleName.outreacher, RoleName.moderator, RoleName.coordinator)
@@ -51,6 +52,7 @@ class GuildChannels(_Strict):
     announcements: int | None = None
     safe_space_category: int | None = None
     study_category: int | None = None
+    coordinators: int | None = None  # the weekly and monthly KPI reports are posted here; none: not posted
 
 
 class GuildConfig(_Strict):

@@ -27,6 +27,8 @@ from bot.i18n import LANGUAGES
 from bot.i18n.translator import _
 from bot.runtime import Runtime
 from bot.services.ledger import LedgerInputError, LedgerService, parse_day, report_range, stats_answer
+from bot.services.ledger.digest import Digest
+from cogs.ledger._port import DiscordReportPoster
 
 log = logging.getLogger("happymood.ledger")
 
@@ -216,13 +218,28 @@ class LedgerCog(commands.Cog):
             await self._both(interaction, "ledger.forget.done")
 
 
+def build_digest(bot: commands.Bot, runtime: Runtime, service: LedgerService) -> Digest:
+    """The scheduled Monday / first-working-day report to the coordinators' channel."""
+    return Digest(
+        service,
+        runtime.clock,
+        runtime.i18n,
+        DiscordReportPoster(bot),
+        guild_config=runtime.guild_config,
+        default_lang=runtime.settings.general.language,
+    )
+
+
 async def setup(bot: commands.Bot) -> None:
     runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
     service: LedgerService = runtime.services["ledger"]
     service.retention.install(runtime.scheduler)
+    digest = build_digest(bot, runtime, service)
+    digest.install(runtime.scheduler)
 
     async def arm_retention() -> None:
         await service.retention.ensure_scheduled(runtime.scheduler)
+        await digest.ensure_scheduled(runtime.scheduler)
 
     bot.on_startup(arm_retention)  # type: ignore[attr-defined]
     await bot.add_cog(LedgerCog(bot, runtime, service))

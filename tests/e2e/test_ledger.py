@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -112,11 +113,14 @@ async def test_coordinator_gets_the_week_as_text_csv_and_png(world: World) -> No
     answer = await i.wait_followup(timeout=15)
     assert answer["flags"] & EPHEMERAL
     assert "Contact moments 2026-11-30 – 2026-12-06" in answer["content"]
-    assert "unique youths                     |     7" in answer["content"]
+    # seven people only joined: that is reach (new members), not seven contacts or seven youths
+    summary = dict(re.findall(r"^(\S[^|\n]*?) +\| +(\S+)$", answer["content"], re.M))
+    assert (summary["contact moments"], summary["unique youths"]) == ("0", "0")
+    assert summary["new members of the server (reach: not a contact)"] == "7"
     files = {a["filename"]: a["url"] for a in answer["attachments"]}
     assert sorted(files) == ["happymood-2026-11-30-2026-12-06.csv", "happymood-2026-11-30-2026-12-06.png"]
     csv_text = (await _download(files["happymood-2026-11-30-2026-12-06.csv"])).decode()
-    assert "joined the server,7" in csv_text
+    assert "new members of the server (reach: not a contact),7" in csv_text
     assert (await _download(files["happymood-2026-11-30-2026-12-06.png"])).startswith(b"\x89PNG")
 
     bad = await world.slash("lien", "stats", options={"van": "31/02/2026"}, locale="nl")

@@ -33,8 +33,9 @@ class LedgerContact(Base):
     __tablename__ = "ledger_contacts"
     __table_args__ = (
         UniqueConstraint("guild_id", "moment_key", name="uq_ledger_contacts_moment"),
-        Index("ix_ledger_contacts_guild_hour", "guild_id", "hour_bucket"),
-        Index("ix_ledger_contacts_guild_pseudonym", "guild_id", "pseudonym", "hour_bucket"),
+        # covering indexes for the report queries (bot/services/ledger/aggregate.py), migration 0002b
+        Index("ix_ledger_contacts_report", "guild_id", "hour_bucket", "kind", "context", "pseudonym", "after_hours"),
+        Index("ix_ledger_contacts_pseudonym_kind", "guild_id", "pseudonym", "hour_bucket", "kind", "after_hours"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -70,6 +71,18 @@ class LedgerWeekly(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     iso_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     iso_week: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(40), primary_key=True)
+    moments: Mapped[int] = mapped_column(Integer)
+
+
+class LedgerDaily(Base):
+    """Moments of one local day, kind and theme kept after the raw rows passed retention (``""``: no theme)."""
+
+    __tablename__ = "ledger_daily"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(24), primary_key=True)
     theme: Mapped[str] = mapped_column(String(40), primary_key=True)
     moments: Mapped[int] = mapped_column(Integer)

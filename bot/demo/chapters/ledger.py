@@ -52,7 +52,10 @@ async def chapter(world: World, timeline: Timeline) -> None:
     await world.say("youth2", "general", "Oh ik kom ook, mijn examen wiskunde is volgende week")
     await world.settle()
     counted = world.runtime.services["ledger"].accepted - before
-    timeline.bot(f"counted {counted} contacts (joins, youth ↔ staff exchanges): no names, no text, no user IDs kept")
+    timeline.bot(
+        f"noted {counted} things: {len(NEWCOMERS)} new members (reach, not contacts) and the youth ↔ staff"
+        " exchanges (contacts); no names, no text, no user IDs kept"
+    )
 
     timeline.story("Lien (coordinator) runs /stats periode:week")
     interaction = await world.slash("lien", "stats", options={"periode": "week"}, locale="en-GB")

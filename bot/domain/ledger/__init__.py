@@ -5,9 +5,12 @@ then :func:`suppress` and one of the ``render_*`` functions.
 """
 
 from bot.domain.ledger.config import LedgerConfig
+from bot.domain.ledger.counts import OnlineCounts, count_rows, is_contact
 from bot.domain.ledger.kinds import (
     AFTER_HOURS_KINDS,
+    CONTACT_KINDS,
     FURTHER_CONTACT_KINDS,
+    REACH_KINDS,
     ContactKind,
     Granularity,
     Period,
@@ -41,10 +44,24 @@ from bot.domain.ledger.ranges import (
     parse_range,
     year_range,
 )
-from bot.domain.ledger.render import render_csv, render_json, render_png, render_text, report_dict
-from bot.domain.ledger.report import NO_THEME, WEEKDAYS, Report, build_report, sessions_from_rows
-from bot.domain.ledger.retention import merge_weekly, retention_cutoff, rollup, week_start
-from bot.domain.ledger.rows import ContactRow, OfflineMoment, SessionRow, WeeklyCount
+from bot.domain.ledger.render import render_csv, render_json, render_text, report_dict
+from bot.domain.ledger.report import (
+    NO_THEME,
+    WEEKDAYS,
+    Report,
+    build_report,
+    build_report_from_counts,
+    sessions_from_rows,
+)
+from bot.domain.ledger.retention import (
+    merge_weekly,
+    retention_cutoff,
+    retention_cutoff_day,
+    rollup,
+    rollup_daily,
+    week_start,
+)
+from bot.domain.ledger.rows import ContactRow, DailyCount, OfflineMoment, Rollup, SessionRow, WeeklyCount
 from bot.domain.ledger.suppression import (
     Cell,
     CellState,
@@ -60,24 +77,29 @@ from bot.domain.ledger.targets import Status, TargetName, TargetProgress, Target
 __all__ = [
     "AFTER_HOURS_KINDS",
     "ALLOWED_TAG_KEYS",
+    "CONTACT_KINDS",
     "DEFAULT_TZ",
     "FURTHER_CONTACT_KINDS",
     "NO_THEME",
+    "REACH_KINDS",
     "WEEKDAYS",
     "Cell",
     "CellState",
     "Constraint",
     "ContactKind",
     "ContactRow",
+    "DailyCount",
     "DateRange",
     "Granularity",
     "LedgerConfig",
     "Moment",
     "OfflineMoment",
+    "OnlineCounts",
     "Period",
     "PeriodKey",
     "PlaceType",
     "Report",
+    "Rollup",
     "SessionRow",
     "Status",
     "SuppressedBreakdown",
@@ -88,9 +110,12 @@ __all__ = [
     "Targets",
     "WeeklyCount",
     "build_report",
+    "build_report_from_counts",
     "canonical_tags",
+    "count_rows",
     "group_moments",
     "hour_bucket",
+    "is_contact",
     "iso_week_range",
     "iso_weeks_in_year",
     "local_date",
@@ -108,11 +133,12 @@ __all__ = [
     "random_pseudonym",
     "render_csv",
     "render_json",
-    "render_png",
     "render_text",
     "report_dict",
     "retention_cutoff",
+    "retention_cutoff_day",
     "rollup",
+    "rollup_daily",
     "sessions_from_rows",
     "suppress",
     "week_start",

@@ -27,6 +27,13 @@ class PlaceType(StrEnum):
     EVENT = "event"
 
 
+#: Kinds that measure *reach*, not contact: a join is counted as "new members" only, never as a contact
+#: moment or a unique youth.
+REACH_KINDS: frozenset[ContactKind] = frozenset({ContactKind.JOIN})
+
+#: The kinds that are contact moments, in report order.
+CONTACT_KINDS: tuple[ContactKind, ...] = tuple(kind for kind in ContactKind if kind not in REACH_KINDS)
+
 #: A youth "sought further online contact" when they have a row of one of these kinds in the range.
 FURTHER_CONTACT_KINDS: frozenset[ContactKind] = frozenset({ContactKind.DESK})
 

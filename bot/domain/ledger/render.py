@@ -1,4 +1,4 @@
-"""Render a :class:`SuppressedReport` as a text table, CSV, JSON or a PNG chart.
+"""Render a :class:`SuppressedReport` as a text table, CSV or JSON (the PNG chart: ``bot.services.ledger.chart``).
 
 Only suppressed reports can be rendered (the raw :class:`~.report.Report` has no renderer). Labels come
 from the ``ledger`` catalog through ``translate(key, params)`` so Dutch and English both work; JSON is
@@ -11,17 +11,16 @@ import csv
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
-from bot.domain.ledger.report import NO_THEME
-from bot.domain.ledger.suppression import Cell, CellState, SuppressedBreakdown, SuppressedReport, format_number
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+from bot.domain.ledger.report import FOOTNOTE_KEY_PERIODS, NO_THEME
+from bot.domain.ledger.suppression import Cell, CellState, SuppressedReport, format_number
 
 Translate = Callable[[str, Mapping[str, object]], str]
 
 P = "ledger."
+
+#: Summary figures counted per pseudonym, so per key period.
+_PER_KEY_PERIOD = frozenset({"unique_youths", "new_youths", "after_hours_youths", "further_contact_youths"})
 
 #: Breakdowns whose keys are catalog suffixes (the others show the key itself).
 _KEY_LABELS: dict[str, str] = {
@@ -32,19 +31,17 @@ _KEY_LABELS: dict[str, str] = {
     "offline_by_place_type": "place_type",
 }
 
-CHART_BREAKDOWNS = ("by_weekday", "by_kind")
 
-
-def _check(report: object) -> None:
+def check_renderable(report: object) -> None:
     if not isinstance(report, SuppressedReport):
         raise TypeError("only a SuppressedReport can be rendered: pass the report through suppress() first")
 
 
-class _Labels:
+class Labels:
     """Catalog look-ups shared by the renderers."""
 
     def __init__(self, report: SuppressedReport, translate: Translate) -> None:
-        _check(report)
+        check_renderable(report)
         self.report = report
         self.t = translate
 
@@ -63,16 +60,30 @@ class _Labels:
             return self("hour", hour=key)
         return key
 
+    def summary_label(self, name: str) -> str:
+        """A summary row's label; "new youths" names the key period ("nieuw dit jaar"), and youth counts of a
+        range across two key periods carry a mark pointing to that footnote."""
+        label = self(f"summary.new_youths.{self.report.period}") if name == "new_youths" else self(f"summary.{name}")
+        if name in _PER_KEY_PERIOD and FOOTNOTE_KEY_PERIODS in self.report.footnotes:
+            label += self("summary.spans_key_periods_mark")
+        return label
+
     def footnotes(self) -> list[str]:
         k = self.report.k
         return [self(f"footnote.{name}", k=k, max=k - 1) for name in self.report.footnotes]
+
+    def number(self, cell: Cell, sep: str | None = None) -> str:
+        """A figure as published; an unknown one is the catalog's word, never 0."""
+        if cell.state is CellState.UNKNOWN:
+            return self("value.unknown")
+        return cell.text(self.report.k, self.decimal_separator() if sep is None else sep)
 
     def decimal_separator(self) -> str:
         return self("number.decimal_separator")
 
 
 def _sections(
-    report: SuppressedReport, labels: _Labels, number: Callable[[Cell], str], target: Callable[[float], str]
+    report: SuppressedReport, labels: Labels, number: Callable[[Cell], str], target: Callable[[float], str]
 ) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) for the summary, targets and every breakdown (totals as the last row)."""
     item, count = labels("column.item"), labels("column.count")
@@ -80,13 +91,18 @@ def _sections(
         (
             labels("section.summary"),
             [item, count],
-            [[labels(f"summary.{name}"), number(cell)] for name, cell in report.summary],
+            [[labels.summary_label(name), number(cell)] for name, cell in report.summary],
         ),
         (
             labels("section.targets"),
             [labels("column.indicator"), labels("column.target"), labels("column.achieved"), labels("column.status")],
             [
-                [labels(f"target.{row.name}"), target(row.target), number(row.achieved), labels(f"status.{row.status}")]
+                [
+                    labels(f"target.{row.name}"),
+                    target(row.target),
+                    number(row.achieved),
+                    labels(f"status.{row.status or 'withheld'}"),
+                ]
                 for row in report.targets
             ],
         ),
@@ -113,11 +129,11 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 def render_text(report: SuppressedReport, translate: Translate) -> str:
     """A plain-text report (monospace: terminal or a Discord code block)."""
-    labels = _Labels(report, translate)
+    labels = Labels(report, translate)
     sep = labels.decimal_separator()
     lines = [labels.title()]
     for title, header, rows in _sections(
-        report, labels, lambda c: c.text(report.k, sep), lambda v: format_number(v, sep)
+        report, labels, lambda c: labels.number(c, sep), lambda v: format_number(v, sep)
     ):
         lines += ["", title, *_table(header, rows)]
     lines += ["", labels("section.footnotes"), *(f"- {note}" for note in labels.footnotes())]
@@ -129,11 +145,11 @@ def render_csv(report: SuppressedReport, translate: Translate) -> str:
 
     Numbers use a decimal point whatever the language; suppressed cells are ``<k`` or ``*``.
     """
-    labels = _Labels(report, translate)
+    labels = Labels(report, translate)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([labels.title()])
-    for title, header, rows in _sections(report, labels, lambda c: c.text(report.k), format_number):
+    for title, header, rows in _sections(report, labels, lambda c: labels.number(c, "."), format_number):
         writer.writerow([])
         writer.writerow([title])
         writer.writerow(header)
@@ -146,7 +162,7 @@ def render_csv(report: SuppressedReport, translate: Translate) -> str:
 
 def report_dict(report: SuppressedReport) -> dict[str, object]:
     """The JSON structure: fixed key order, suppressed figures as ``"<k"`` / ``"*"`` strings."""
-    _check(report)
+    check_renderable(report)
     k = report.k
     return {
         "range": {"start": report.range.start.isoformat(), "end": report.range.end.isoformat()},
@@ -157,7 +173,7 @@ def report_dict(report: SuppressedReport) -> dict[str, object]:
                 "name": str(row.name),
                 "target": row.target,
                 "achieved": row.achieved.json_value(k),
-                "status": str(row.status),
+                "status": str(row.status) if row.status is not None else None,
             }
             for row in report.targets
         ],
@@ -171,61 +187,3 @@ def report_dict(report: SuppressedReport) -> dict[str, object]:
 
 def render_json(report: SuppressedReport) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
-
-
-_BAR = "#2f6db5"
-_SUPPRESSED = "#c8c8c8"
-
-
-def _bars(axes: Axes, breakdown: SuppressedBreakdown, labels: _Labels, k: int, title: str) -> None:
-    names = [labels.cell_label(breakdown.name, key) for key, _ in breakdown.cells]
-    cells = [cell for _, cell in breakdown.cells]
-    # suppressed cells are drawn at height k (the bound between "<k" and "*"), hatched and grey
-    heights = [float(c.value) if c.state is CellState.SHOWN and c.value is not None else float(k) for c in cells]
-    shown = [c.state is CellState.SHOWN for c in cells]
-    bars = axes.bar(
-        range(len(cells)),
-        heights,
-        color=[_BAR if s else _SUPPRESSED for s in shown],
-        edgecolor="#555555",
-        linewidth=0.6,
-    )
-    for bar, is_shown in zip(bars, shown, strict=True):
-        if not is_shown:
-            bar.set_hatch("//")
-    for index, (height, cell) in enumerate(zip(heights, cells, strict=True)):
-        axes.annotate(
-            cell.text(k),
-            (index, height),
-            ha="center",
-            va="bottom",
-            fontsize=8,
-            xytext=(0, 2),
-            textcoords="offset points",
-        )
-    slanted = len(cells) > 7 or max(map(len, names), default=0) > 4
-    axes.set_xticks(
-        range(len(cells)), names, rotation=30 if slanted else 0, ha="right" if slanted else "center", fontsize=8
-    )
-    axes.set_ylim(0, max([*heights, float(k)]) * 1.2 + 1)
-    axes.set_title(title, fontsize=10)
-    axes.set_ylabel(labels("chart.axis"), fontsize=8)
-
-
-def render_png(report: SuppressedReport, translate: Translate) -> bytes:
-    """Bar charts per weekday and per kind (Agg canvas, no pyplot global state); PNG bytes."""
-    _check(report)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    labels = _Labels(report, translate)
-    figure = Figure(figsize=(8, 7), dpi=100)
-    FigureCanvasAgg(figure)
-    figure.suptitle(labels.title(), fontsize=12)
-    for position, name in enumerate(CHART_BREAKDOWNS, start=1):
-        axes = figure.add_subplot(len(CHART_BREAKDOWNS), 1, position)
-        _bars(axes, report.breakdown(name), labels, report.k, labels(f"chart.{name}"))
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png", metadata={"Software": None})
-    return out.getvalue()

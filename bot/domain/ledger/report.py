@@ -2,6 +2,8 @@
 
 Counting rules (all judged in the guild's time zone ``tz``):
 
+* Joining the server is *reach*, not contact: join rows count only as ``new_members`` (distinct
+  pseudonyms with a join in the range) and in nothing below.
 * A row belongs to the local date of its hour bucket; only rows in the range count.
 * Online contact moments: rows merged per pseudonym, kind, context and local day (or the configured
   granularity), see :mod:`.moments`. A moment is stamped at its earliest hour bucket for the
@@ -9,11 +11,14 @@ Counting rules (all judged in the guild's time zone ``tz``):
 * Offline: every youth in an :class:`OfflineMoment` head count is one contact moment, so
   ``contact_moments = online moments + sum(offline youth counts)``. Offline youths are anonymous head
   counts and do not count towards unique or new youths.
-* Rolled-up weeks (:class:`WeeklyCount`) count for the range holding their ISO Thursday, adding to the
-  total and the kind/theme breakdowns only (not weekday/hour, unique, new or after-hours youths).
+* Rolled-up days (:class:`DailyCount`, since retention rolls up per local day) count for the range
+  holding their day; legacy rolled-up weeks (:class:`WeeklyCount`) for the range holding their ISO
+  Thursday. Both add to the total and the kind/theme breakdowns only (not weekday/hour, unique, new or
+  after-hours youths: those become "unknown", see :attr:`Report.unknown`).
 * Unique youths: distinct pseudonyms with a row in the range. Pseudonyms are per key period, so a
   range across two periods may count a youth twice (the report then carries a footnote).
-* New youths: unique youths whose first-ever row of the key period falls in the range. The first
+* New youths ("new this year" with yearly keys): unique youths whose first contact row of the key period
+  falls in the range. The first
   sighting comes from ``first_seen`` (pseudonym → aware datetime, e.g. ``MIN(hour_bucket)`` from the
   DB) and otherwise from the earliest row passed in (so then pass all rows since the period start).
 * After-hours youths: distinct pseudonyms with an ``after_hours`` desk row. Further-contact youths:
@@ -29,24 +34,18 @@ The :class:`Report` holds raw numbers. It must only leave the process through
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from types import MappingProxyType
 
-from bot.domain.ledger.kinds import (
-    AFTER_HOURS_KINDS,
-    FURTHER_CONTACT_KINDS,
-    ContactKind,
-    Granularity,
-    Period,
-    PlaceType,
-)
-from bot.domain.ledger.moments import group_moments, local_date
-from bot.domain.ledger.pseudonym import period_id_for_date
+from bot.domain.ledger.counts import OnlineCounts, count_rows, is_contact, sessions_from_rows
+from bot.domain.ledger.kinds import CONTACT_KINDS, FURTHER_CONTACT_KINDS, ContactKind, Granularity, Period, PlaceType
+from bot.domain.ledger.moments import local_date, parse_tags
+from bot.domain.ledger.pseudonym import period_id_for_date, period_range
 from bot.domain.ledger.ranges import DateRange, iso_week_range, month_range, parse_range, year_range
-from bot.domain.ledger.rows import ContactRow, OfflineMoment, SessionRow, WeeklyCount
+from bot.domain.ledger.rows import ContactRow, OfflineMoment, Rollup, SessionRow, WeeklyCount
 from bot.domain.ledger.targets import Status, TargetName, TargetProgress, Targets, prorated, status_for
 
 __all__ = [
@@ -55,6 +54,7 @@ __all__ = [
     "ContactRow",
     "DateRange",
     "OfflineMoment",
+    "OnlineCounts",
     "Report",
     "SessionRow",
     "Status",
@@ -62,6 +62,7 @@ __all__ = [
     "Targets",
     "WeeklyCount",
     "build_report",
+    "build_report_from_counts",
     "iso_week_range",
     "month_range",
     "parse_range",
@@ -80,6 +81,7 @@ FOOTNOTE_PRORATED = "targets_prorated"
 FOOTNOTE_ROLLUP = "rollup_no_uniques"
 FOOTNOTE_KEY_PERIODS = "spans_key_periods"
 FOOTNOTE_COMPLEMENTARY = "complementary"
+FOOTNOTE_REACH = "joins_are_reach"
 
 Counts = Mapping[str, int]
 
@@ -91,6 +93,7 @@ class Report:
     range: DateRange
     today: date
     k: int
+    period: Period
     contact_moments: int
     online_moments: int
     online_raw_moments: int
@@ -100,6 +103,7 @@ class Report:
     new_youths: int
     after_hours_youths: int
     further_contact_youths: int
+    new_members: int
     sessions_held: int
     attendance_total: int
     happy_place_moments: int
@@ -113,6 +117,9 @@ class Report:
     attendance_by_kind: Counts
     targets: tuple[TargetProgress, ...]
     footnotes: tuple[str, ...]
+    #: Summary figures that cannot be computed any more (rolled-up data in the range or before it in the
+    #: key period): published as "onbekend", never as the partial count.
+    unknown: tuple[str, ...] = ()
 
     @property
     def attendance_mean(self) -> float:
@@ -121,31 +128,6 @@ class Report:
 
 def _frozen(counts: Mapping[str, int]) -> Counts:
     return MappingProxyType(dict(counts))
-
-
-def sessions_from_rows(rows: Iterable[ContactRow]) -> list[SessionRow]:
-    """Sessions derived from rows tagged ``session=…``: one per (kind, session id)."""
-    first: dict[tuple[ContactKind, str], datetime] = {}
-    youths: dict[tuple[ContactKind, str], set[str]] = defaultdict(set)
-    for row in rows:
-        if row.session is None:
-            continue
-        key = (row.kind, row.session)
-        youths[key].add(row.pseudonym)
-        if key not in first or row.hour_bucket < first[key]:
-            first[key] = row.hour_bucket
-    sessions = [SessionRow(kind, sid, first[(kind, sid)], len(youths[(kind, sid)])) for kind, sid in first]
-    return sorted(sessions, key=lambda s: (s.at, s.kind, s.session_id))
-
-
-def _first_seen(rows: Iterable[ContactRow], given: Mapping[str, datetime] | None) -> dict[str, datetime]:
-    seen: dict[str, datetime] = {}
-    for row in rows:
-        if row.pseudonym not in seen or row.hour_bucket < seen[row.pseudonym]:
-            seen[row.pseudonym] = row.hour_bucket
-    if given:
-        seen.update(given)
-    return seen
 
 
 def _ordered(counter: Counter[str], keys: Iterable[str]) -> dict[str, int]:
@@ -163,7 +145,7 @@ def build_report(
     k: int = 5,
     *,
     sessions: Iterable[SessionRow] | None = None,
-    rollups: Iterable[WeeklyCount] = (),
+    rollups: Iterable[Rollup] = (),
     first_seen: Mapping[str, datetime] | None = None,
     granularity: Granularity = "day",
     period: Period = "year",
@@ -173,24 +155,55 @@ def build_report(
     """Count everything for ``range_start..range_end`` (inclusive, local dates); see the module docstring."""
     if range_end < range_start:
         raise ValueError("range_end is before range_start")
+    span = DateRange(range_start, range_end)
+    counts = count_rows(
+        rows, span, tz, first_seen=first_seen, granularity=granularity, further_contact_kinds=further_contact_kinds
+    )
+    return build_report_from_counts(
+        counts,
+        offline,
+        span,
+        tz,
+        targets,
+        today,
+        k,
+        sessions=sessions,
+        rollups=rollups,
+        period=period,
+        happy_places=happy_places,
+    )
+
+
+def build_report_from_counts(
+    counts: OnlineCounts,
+    offline: Iterable[OfflineMoment],
+    span: DateRange,
+    tz: tzinfo,
+    targets: Targets,
+    today: date,
+    k: int = 5,
+    *,
+    sessions: Iterable[SessionRow] | None = None,
+    rollups: Iterable[Rollup] = (),
+    period: Period = "year",
+    happy_places: Collection[str] | None = None,
+) -> Report:
+    """The report of ``span`` from aggregated online figures (SQL or :func:`count_rows`) and the offline rows."""
     if k < 2:
         raise ValueError("k must be at least 2")
-    span = DateRange(range_start, range_end)
-    all_rows = list(rows)
-    in_range = [row for row in all_rows if span.contains(local_date(row.hour_bucket, tz))]
-
     kinds: Counter[str] = Counter()
     themes: Counter[str] = Counter()
+    for (kind, context), moments in counts.by_kind_context.items():
+        kinds[kind] += moments
+        themes[parse_tags(context).get("theme") or NO_THEME] += moments
     weekdays: Counter[str] = Counter()
     hours: Counter[str] = Counter()
-    moments = group_moments(in_range, tz, granularity)
-    for moment in moments:
-        local = moment.first_bucket.astimezone(tz)
-        kinds[moment.kind] += 1
-        themes[moment.theme or NO_THEME] += 1
-        weekdays[WEEKDAYS[local.weekday()]] += 1
-        hours[HOURS[local.hour]] += 1
-    rolled = [week for week in rollups if span.contains(week.thursday)]
+    for bucket, moments in counts.by_bucket.items():
+        local = bucket.astimezone(tz)
+        weekdays[WEEKDAYS[local.weekday()]] += moments
+        hours[HOURS[local.hour]] += moments
+    rollups = list(rollups)
+    rolled = [counted for counted in rollups if counted.counts_in(span) and is_contact(counted.kind)]
     for week in rolled:
         kinds[week.kind] += week.moments
         themes[week.theme or NO_THEME] += week.moments
@@ -205,31 +218,24 @@ def build_report(
     offline_moments = sum(visit.youth_count for visit in visits)
     happy = [visit for visit in visits if visit.youth_count > 0 and (not happy_places or visit.place in happy_places)]
 
-    youths = {row.pseudonym for row in in_range}
-    seen = _first_seen(all_rows, first_seen)
-    new = {p for p in youths if span.contains(local_date(seen[p], tz))}
-    after_hours = {row.pseudonym for row in in_range if row.after_hours and row.kind in AFTER_HOURS_KINDS}
-    further = {row.pseudonym for row in in_range if row.kind in further_contact_kinds}
-
-    if sessions is None:
-        held = sessions_from_rows(in_range)
-    else:
-        held = [s for s in sessions if span.contains(local_date(s.at, tz))]
+    given = counts.sessions if sessions is None else sessions
+    held = [s for s in given if span.contains(local_date(s.at, tz))]
     held_by_kind: Counter[str] = Counter(s.kind for s in held)
     attendance_by_kind: Counter[str] = Counter()
     for session in held:
         attendance_by_kind[session.kind] += session.attendance
     session_kinds = [kind for kind in ContactKind if kind in held_by_kind]
 
-    online = len(moments) + rollup_moments
+    online_raw = counts.moments
+    online = online_raw + rollup_moments
     total = online + offline_moments
     achieved = {
         TargetName.CONTACT_MOMENTS: (total, "moments.total"),
-        TargetName.UNIQUE_YOUTHS: (len(youths), "youths.unique"),
+        TargetName.UNIQUE_YOUTHS: (counts.unique_youths, "youths.unique"),
         TargetName.MOMENTS_PER_WEEK: (total, "moments.total"),
         TargetName.HAPPY_PLACE_MOMENTS: (len(happy), "happy_place_moments"),
         TargetName.SESSIONS: (len(held), "sessions.held"),
-        TargetName.FURTHER_CONTACT_YOUTHS: (len(further), "youths.further_contact"),
+        TargetName.FURTHER_CONTACT_YOUTHS: (counts.further_contact_youths, "youths.further_contact"),
     }
     elapsed = span.elapsed_fraction(today)
     progress = tuple(
@@ -238,10 +244,18 @@ def build_report(
         for value, metric in [achieved[name]]
     )
 
-    footnotes = [FOOTNOTE_SUPPRESSION, FOOTNOTE_OFFLINE, FOOTNOTE_PRORATED]
+    unknown: list[str] = []
+    if rolled:  # distinct people cannot be counted from rolled-up totals
+        unknown += ["unique_youths", "new_youths", "after_hours_youths", "further_contact_youths", "new_members"]
+    else:
+        period_start = period_range(period_id_for_date(span.start, period))[0]
+        earlier = DateRange(period_start, span.start - timedelta(days=1)) if period_start < span.start else None
+        if earlier is not None and any(counted.overlaps(earlier) for counted in rollups):
+            unknown.append("new_youths")  # the first sightings before this range were rolled up
+    footnotes = [FOOTNOTE_SUPPRESSION, FOOTNOTE_OFFLINE, FOOTNOTE_PRORATED, FOOTNOTE_REACH]
     if rolled:
         footnotes.append(FOOTNOTE_ROLLUP)
-    if period_id_for_date(range_start, period) != period_id_for_date(range_end, period):
+    if period_id_for_date(span.start, period) != period_id_for_date(span.end, period):
         footnotes.append(FOOTNOTE_KEY_PERIODS)
 
     theme_keys = [*sorted(key for key in themes if key != NO_THEME), NO_THEME]
@@ -250,19 +264,21 @@ def build_report(
         range=span,
         today=today,
         k=k,
+        period=period,
         contact_moments=total,
         online_moments=online,
-        online_raw_moments=len(moments),
+        online_raw_moments=online_raw,
         rollup_moments=rollup_moments,
         offline_moments=offline_moments,
-        unique_youths=len(youths),
-        new_youths=len(new),
-        after_hours_youths=len(after_hours),
-        further_contact_youths=len(further),
+        unique_youths=counts.unique_youths,
+        new_youths=counts.new_youths,
+        after_hours_youths=counts.after_hours_youths,
+        further_contact_youths=counts.further_contact_youths,
+        new_members=counts.new_members,
         sessions_held=len(held),
         attendance_total=sum(attendance_by_kind.values()),
         happy_place_moments=len(happy),
-        by_kind=_frozen(_ordered(kinds, ContactKind)),
+        by_kind=_frozen(_ordered(kinds, CONTACT_KINDS)),
         by_theme=_frozen(_ordered(themes, theme_keys)),
         by_weekday=_frozen(_ordered(weekdays, WEEKDAYS)),
         by_hour=_frozen(_ordered(hours, HOURS)),
@@ -272,4 +288,5 @@ def build_report(
         attendance_by_kind=_frozen(_ordered(attendance_by_kind, session_kinds)),
         targets=progress,
         footnotes=tuple(footnotes),
+        unknown=tuple(unknown),
     )

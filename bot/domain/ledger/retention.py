@@ -1,6 +1,11 @@
-"""Retention: raw rows older than the retention period are rolled up into weekly counts.
+"""Retention: raw rows older than the retention period are rolled up into daily counts.
 
-Decisions:
+Since migration 0002c the cut-off is exact: local midnight ``retention_days`` days ago
+(:func:`retention_cutoff_day`), and rows before it become :class:`DailyCount` s per local day, kind and
+theme (:func:`rollup_daily`). A day never straddles a week, month or year, so every total stays what it
+was. The weekly rules below are what earlier versions stored; their rows are still read.
+
+Weekly decisions (legacy):
 
 * The cut-off is always the start (local Monday 00:00) of an ISO week, see :func:`retention_cutoff`,
   so a week is never split between raw rows and a rollup and moments are never double counted.
@@ -17,12 +22,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.domain.ledger.kinds import ContactKind, Granularity
 from bot.domain.ledger.moments import group_moments
 from bot.domain.ledger.ranges import DEFAULT_TZ
-from bot.domain.ledger.rows import ContactRow, WeeklyCount
+from bot.domain.ledger.rows import ContactRow, DailyCount, WeeklyCount
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(ContactKind)}
 
@@ -60,6 +65,30 @@ def rollup(
         iso = moment.first_bucket.astimezone(tz).isocalendar()
         counts[(iso.year, iso.week, moment.kind, moment.theme)] += 1
     return _sorted(counts)
+
+
+def retention_cutoff_day(now: datetime, retention_days: int, tz: tzinfo = DEFAULT_TZ) -> datetime:
+    """Rows with ``hour_bucket`` before this instant are past retention: local midnight of the day
+    ``retention_days`` days before ``now`` (exact to the day, no rounding to a week)."""
+    if retention_days < 0:
+        raise ValueError("retention_days must be >= 0")
+    day = (now - timedelta(days=retention_days)).astimezone(tz).date()
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def rollup_daily(
+    rows: Iterable[ContactRow], older_than: datetime, tz: tzinfo = DEFAULT_TZ, granularity: Granularity = "day"
+) -> list[DailyCount]:
+    """Daily moment counts (local day of each moment) of the rows with ``hour_bucket < older_than``."""
+    local = older_than.astimezone(tz)
+    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
+        raise ValueError("older_than must be a local midnight; use retention_cutoff_day()")
+    old = [row for row in rows if row.hour_bucket < older_than]
+    counts: Counter[tuple[date, ContactKind, str | None]] = Counter()
+    for moment in group_moments(old, tz, granularity):
+        counts[(moment.first_bucket.astimezone(tz).date(), moment.kind, moment.theme)] += 1
+    daily = [DailyCount(day, kind, theme, n) for (day, kind, theme), n in counts.items()]
+    return sorted(daily, key=lambda d: (d.day, _KIND_ORDER[d.kind], d.theme or ""))
 
 
 def merge_weekly(counts: Iterable[WeeklyCount]) -> list[WeeklyCount]:

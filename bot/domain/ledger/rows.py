@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 
 from bot.domain.ledger.kinds import ContactKind, PlaceType
 from bot.domain.ledger.moments import canonical_tags, check_slug, parse_tags
 from bot.domain.ledger.pseudonym import PSEUDONYM_RE
+from bot.domain.ledger.ranges import DateRange
 
 
 def _check_bucket(at: datetime) -> datetime:
@@ -120,3 +121,40 @@ class WeeklyCount:
     def thursday(self) -> date:
         """The day that decides which range a rolled-up week belongs to (as ISO does for years)."""
         return date.fromisocalendar(self.iso_year, self.iso_week, 4)
+
+    def counts_in(self, span: DateRange) -> bool:
+        return span.contains(self.thursday)
+
+    def overlaps(self, span: DateRange) -> bool:
+        monday = date.fromisocalendar(self.iso_year, self.iso_week, 1)
+        return monday <= span.end and span.start <= monday + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class DailyCount:
+    """Rolled-up moments of one local day, kind and theme (retention since migration 0002c).
+
+    A day never straddles a week, month or year, so week, month and year totals are the same before
+    and after retention. Like :class:`WeeklyCount`, no unique-youth figure is kept.
+    """
+
+    day: date
+    kind: ContactKind
+    theme: str | None
+    moments: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ContactKind(self.kind))
+        if self.theme is not None:
+            check_slug(self.theme, "theme")
+        if self.moments < 0:
+            raise ValueError("moments must be >= 0")
+
+    def counts_in(self, span: DateRange) -> bool:
+        return span.contains(self.day)
+
+    def overlaps(self, span: DateRange) -> bool:
+        return span.contains(self.day)
+
+
+Rollup = WeeklyCount | DailyCount

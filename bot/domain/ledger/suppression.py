@@ -3,7 +3,8 @@
 Rules (``k`` = the report's suppression threshold, config ``suppression_k``):
 
 1. Primary: every count of youths or contact moments with a value 1..k−1 is shown as ``<k``; 0 stays
-   0. This includes totals such as unique youths. Activity counts (sessions held, happy-place
+   0. This includes totals such as unique youths, and new members (joins: reach, not contact).
+   Activity counts (sessions held, happy-place
    moments) say nothing about individual youths and are always shown.
 2. Complementary: a breakdown's cells add up to its total (kinds, themes → online moments; weekdays,
    hours → online moments from raw rows; place types, places → offline moments; online + offline →
@@ -18,9 +19,19 @@ Rules (``k`` = the report's suppression threshold, config ``suppression_k``):
    not youth counts and are not part of this.
 3. The mean attendance is hidden whenever the attendance total is not shown.
 
+4. Linked tables: all published tables are one system. A session kind's attendance and the same kind's
+   contact moments are usually the same people counted twice (one moment per attendee per session);
+   when the two figures are equal they are treated as one figure (an equality constraint), so hiding
+   one hides the other and ``attendance total − safe-space moments`` cannot give study attendance away.
+5. A target's status (behind / on track / reached) is withheld with its achieved figure: next to a
+   ``<5`` a "behind" against a target of 1.37 would say the count is 1.
+
+Not about people, always exact: sessions held and happy-place moments (how often the team did
+something, not who came). Everything else — contact moments, youths, attendance, offline head counts —
+is suppressed.
+
 Limits: the check is bounds propagation over the published sums, not a full linear-programming
 audit; no cross-tabulation (e.g. weekday × kind) is published, so none is needed for these tables.
-Target rows keep their status when the achieved figure is suppressed.
 """
 
 from __future__ import annotations
@@ -41,9 +52,11 @@ class CellState(StrEnum):
     SHOWN = "shown"
     SMALL = "small"  # primary suppression, rendered "<k"
     HIDDEN = "hidden"  # complementary suppression, rendered "*"
+    UNKNOWN = "unknown"  # cannot be computed any more (after retention), rendered "onbekend", never 0
 
 
 HIDDEN_MARK = "*"
+UNKNOWN_MARK = "?"  # renderers write the catalog's word ("onbekend") instead
 
 
 @dataclass(frozen=True)
@@ -54,13 +67,17 @@ class Cell:
     state: CellState
 
     def text(self, k: int, decimal_separator: str = ".") -> str:
+        if self.state is CellState.UNKNOWN:
+            return UNKNOWN_MARK
         if self.state is CellState.SMALL:
             return f"<{k}"
         if self.state is CellState.HIDDEN or self.value is None:
             return HIDDEN_MARK
         return format_number(self.value, decimal_separator)
 
-    def json_value(self, k: int) -> int | float | str:
+    def json_value(self, k: int) -> int | float | str | None:
+        if self.state is CellState.UNKNOWN:
+            return None
         return self.value if self.state is CellState.SHOWN and self.value is not None else self.text(k)
 
 
@@ -91,7 +108,7 @@ class SuppressedTarget:
     name: TargetName
     target: float
     achieved: Cell
-    status: Status
+    status: Status | None  # None: withheld, because the achieved figure is not shown
 
 
 @dataclass(frozen=True)
@@ -104,6 +121,8 @@ class SuppressedReport:
     targets: tuple[SuppressedTarget, ...]
     breakdowns: tuple[SuppressedBreakdown, ...]
     footnotes: tuple[str, ...]
+    period: str = "year"
+    elapsed: float = 1.0  # how much of the range has passed (for the target pace in the chart)
 
     def breakdown(self, name: str) -> SuppressedBreakdown:
         for breakdown in self.breakdowns:
@@ -250,6 +269,7 @@ _SUMMARY: tuple[tuple[str, str], ...] = (
     ("new_youths", "youths.new"),
     ("after_hours_youths", "youths.after_hours"),
     ("further_contact_youths", "youths.further_contact"),
+    ("new_members", "reach.new_members"),
     ("sessions_held", "sessions.held"),
     ("attendance_total", "attendance.total"),
     ("attendance_mean", ""),
@@ -269,6 +289,7 @@ def _quantities(report: Report) -> tuple[dict[str, int], list[Constraint], set[s
         "youths.new": report.new_youths,
         "youths.after_hours": report.after_hours_youths,
         "youths.further_contact": report.further_contact_youths,
+        "reach.new_members": report.new_members,
         "sessions.held": report.sessions_held,
         "attendance.total": report.attendance_total,
         "happy_place_moments": report.happy_place_moments,
@@ -289,6 +310,9 @@ def _quantities(report: Report) -> tuple[dict[str, int], list[Constraint], set[s
         values.update({f"{name}.{key}": value for key, value in counts.items()})
         if total is not None:
             constraints.append(Constraint(total, cells))
+    for kind, attended in report.attendance_by_kind.items():  # rule 4: the same people under two names
+        if attended and report.by_kind.get(kind) == attended:
+            constraints.append(Constraint(f"by_kind.{kind}", (f"attendance_by_kind.{kind}",)))
     return values, constraints, unrendered, {n: t or "sessions.held" for n, t in totals.items()}
 
 
@@ -296,8 +320,10 @@ def suppress(report: Report) -> SuppressedReport:
     """Apply primary and complementary suppression (module docstring) to every published figure."""
     k = report.k
     values, constraints, unrendered, totals = _quantities(report)
-    sensitive = {q for q in values if q not in _NOT_SENSITIVE and not q.startswith("sessions_by_kind.")}
-    states = plan_suppression(values, constraints, k, sensitive=sensitive, unrendered=unrendered)
+    unknown = {qid for name, qid in _SUMMARY if name in report.unknown}
+    sensitive = {q for q in values if q not in _NOT_SENSITIVE | unknown and not q.startswith("sessions_by_kind.")}
+    states = plan_suppression(values, constraints, k, sensitive=sensitive, unrendered=unrendered | unknown)
+    states.update(dict.fromkeys(unknown, CellState.UNKNOWN))
 
     def cell(qid: str) -> Cell:
         state = states[qid]
@@ -319,9 +345,22 @@ def suppress(report: Report) -> SuppressedReport:
         )
         for name in _BREAKDOWN_TOTALS
     )
-    targets = tuple(SuppressedTarget(row.name, row.target, cell(row.metric), row.status) for row in report.targets)
+    targets = tuple(
+        SuppressedTarget(row.name, row.target, achieved, row.status if achieved.state is CellState.SHOWN else None)
+        for row in report.targets
+        for achieved in [cell(row.metric)]
+    )
     footnotes = list(report.footnotes)
     shown_cells = [c for _, c in summary] + [c for b in breakdowns for _, c in b.cells]
     if any(c.state is CellState.HIDDEN for c in shown_cells) and FOOTNOTE_COMPLEMENTARY not in footnotes:
         footnotes.append(FOOTNOTE_COMPLEMENTARY)
-    return SuppressedReport(report.range, k, tuple(summary), targets, breakdowns, tuple(footnotes))
+    return SuppressedReport(
+        report.range,
+        k,
+        tuple(summary),
+        targets,
+        breakdowns,
+        tuple(footnotes),
+        report.period,
+        report.range.elapsed_fraction(report.today),
+    )

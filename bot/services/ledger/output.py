@@ -9,9 +9,10 @@ import asyncio
 from collections.abc import Mapping
 from typing import Literal, get_args
 
-from bot.domain.ledger import SuppressedReport, render_csv, render_json, render_png, render_text
+from bot.domain.ledger import SuppressedReport, render_csv, render_json, render_text
 from bot.domain.ledger.render import Translate
 from bot.i18n import I18n
+from bot.services.ledger.chart import render_png
 
 Format = Literal["table", "csv", "json", "png"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -59,12 +60,19 @@ def head(text: str, limit: int) -> tuple[str, bool]:
 TABLE_LIMIT = 1700
 
 
-async def stats_answer(report: SuppressedReport, i18n: I18n, lang: str) -> tuple[str, list[tuple[str, bytes]]]:
-    """The ``/stats`` answer: the leading tables as text, and the CSV and PNG as attachments."""
+async def report_message(
+    report: SuppressedReport, i18n: I18n, lang: str, key: str, **params: object
+) -> tuple[str, list[tuple[str, bytes]]]:
+    """A message carrying a report: catalog text ``key`` around the leading tables, the CSV and the PNG attached."""
     translate = translator(i18n, lang)
     table, complete = head(render(report, "table", translate).decode(), TABLE_LIMIT)
     more = "" if complete else i18n.t("ledger.stats.more", lang)
-    content = i18n.t("ledger.stats.answer", lang, table=table, more=more)
+    content = i18n.t(key, lang, table=table, more=more, **params)
     png = await asyncio.to_thread(render, report, "png", translate)
     files = [(filename(report, "csv"), render(report, "csv", translate)), (filename(report, "png"), png)]
     return content, files
+
+
+async def stats_answer(report: SuppressedReport, i18n: I18n, lang: str) -> tuple[str, list[tuple[str, bytes]]]:
+    """The ``/stats`` answer: the leading tables as text, and the CSV and PNG as attachments."""
+    return await report_message(report, i18n, lang, "ledger.stats.answer")

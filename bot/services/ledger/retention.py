@@ -1,8 +1,8 @@
-"""Retention: the daily ``ledger.retention`` action rolls old rows up into weekly counts and destroys keys.
+"""Retention: the daily ``ledger.retention`` action rolls old rows up into daily counts and destroys keys.
 
-Raw rows older than ``retention_days`` (cut at a local week start, see
-:func:`bot.domain.ledger.retention_cutoff`) become :class:`WeeklyCount` s per ISO week, kind and theme and
-are deleted; the key of a period that ended before the cut-off is deleted, after which the remaining
+Raw rows older than ``retention_days`` (cut at the exact local midnight, see
+:func:`bot.domain.ledger.retention_cutoff_day`) become :class:`DailyCount` s per local day, kind and theme
+and are deleted; the key of a period that ended before the cut-off is deleted, after which the remaining
 pseudonyms of that period can never be linked to anyone again. The action re-arms itself for the next
 day at 03:30 local time; the database row is the schedule's source of truth.
 """
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.domain.ledger import Granularity, WeeklyCount, retention_cutoff, rollup
+from bot.domain.ledger import DailyCount, Granularity, retention_cutoff_day, rollup_daily
 from bot.scheduling import Job, Scheduler
 from bot.services.ledger import store
 from bot.services.ledger.errors import LedgerUnavailable
@@ -41,8 +41,8 @@ class RetentionResult:
     keys_destroyed: int
 
 
-def _rollup(raw: list[store.RawContact], cutoff: datetime, tz: tzinfo, granularity: Granularity) -> list[WeeklyCount]:
-    return rollup(store.to_rows(raw), cutoff, tz, granularity)
+def _rollup(raw: list[store.RawContact], cutoff: datetime, tz: tzinfo, granularity: Granularity) -> list[DailyCount]:
+    return rollup_daily(store.to_rows(raw), cutoff, tz, granularity)
 
 
 class Retention:
@@ -60,11 +60,11 @@ class Retention:
         rolled = weekly = destroyed = 0
         for guild_id in await ledger.guilds():
             tz = await ledger.guild_tz(guild_id)
-            cutoff = retention_cutoff(now, config.retention_days, tz)
+            cutoff = retention_cutoff_day(now, config.retention_days, tz)
             async with self._db.session() as session:
                 old = await store.contacts_before(session, guild_id, cutoff)
                 counts = await asyncio.to_thread(_rollup, old, cutoff, tz, config.moment_granularity)
-                await store.add_weekly(session, guild_id, counts)
+                await store.add_daily(session, guild_id, counts)
                 rolled += await store.delete_contacts_before(session, guild_id, cutoff)
                 weekly += len(counts)
             destroyed += len(await ledger.keys.destroy_ended(guild_id, cutoff, tz))

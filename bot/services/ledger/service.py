@@ -27,6 +27,7 @@ from bot.clock import Clock
 from bot.db.engine import Database
 from bot.domain.guild_config import Access, GuildConfig, RoleName
 from bot.domain.ledger import (
+    FURTHER_CONTACT_KINDS,
     ContactKind,
     DateRange,
     LedgerConfig,
@@ -34,17 +35,19 @@ from bot.domain.ledger import (
     PlaceType,
     Report,
     SuppressedReport,
-    build_report,
+    build_report_from_counts,
     canonical_tags,
     hour_bucket,
     moment_key,
     period_for,
+    period_id_for_date,
+    period_range,
     random_pseudonym,
     suppress,
 )
 from bot.domain.ledger.moments import slot
 from bot.services.contacts import Person
-from bot.services.ledger import store
+from bot.services.ledger import aggregate, store
 from bot.services.ledger.buffer import ContactBuffer, Pending
 from bot.services.ledger.errors import LedgerInputError, LedgerUnavailable
 from bot.services.ledger.exchange import ExchangeTracker
@@ -330,29 +333,25 @@ class LedgerService:
             await self.flush()
         tz = await self.guild_tz(guild_id)
         start, end = span.utc_bounds(tz)
-        async with self._db.session() as session:
-            rows = await store.contacts_between(session, guild_id, start, end)
-            first_seen = await store.first_seen_before(session, guild_id, start, end)
+        options = self.config.report_options()
+        async with self._db.session() as session:  # counted by the database: a few thousand rows come back
+            counts = await aggregate.online_counts(session, guild_id, start, end, FURTHER_CONTACT_KINDS)
             offline = await store.offline_between(session, guild_id, span.start, span.end)
             weekly = await store.weekly_between_years(session, guild_id, span.start.year - 1, span.end.year + 1)
-        options = self.config.report_options()
-        today = today or self._clock.now().astimezone(tz).date()
-
-        def build() -> Report:  # CPU-bound for long ranges: in a worker thread, the gateway keeps its heartbeat
-            return build_report(
-                store.to_rows(rows),
-                offline,
-                span.start,
-                span.end,
-                tz,
-                self.config.targets,
-                today,
-                rollups=weekly,
-                first_seen=first_seen,
-                **options,
-            )
-
-        return await asyncio.to_thread(build)
+            # from the key period's start: rolled-up days before the range make "new youths" unknown
+            since = min(span.start, period_range(period_id_for_date(span.start, self.config.period))[0])
+            daily = await store.daily_between(session, guild_id, since, span.end)
+        options.pop("granularity")  # the writer made each row one moment of this granularity already
+        return build_report_from_counts(
+            counts,
+            offline,
+            span,
+            tz,
+            self.config.targets,
+            today or self._clock.now().astimezone(tz).date(),
+            rollups=[*weekly, *daily],
+            **options,
+        )
 
     async def report(self, guild_id: int, span: DateRange, today: date | None = None) -> SuppressedReport:
         """The publishable report: every figure has been through small-cell suppression."""

@@ -14,8 +14,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import LedgerContact, LedgerKey, LedgerOffline, LedgerWeekly
-from bot.domain.ledger import ContactKind, ContactRow, OfflineMoment, PlaceType, WeeklyCount, parse_tags
+from bot.db.models import LedgerContact, LedgerDaily, LedgerKey, LedgerOffline, LedgerWeekly
+from bot.domain.ledger import ContactKind, ContactRow, DailyCount, OfflineMoment, PlaceType, WeeklyCount, parse_tags
 from bot.domain.ledger.pseudonym import PSEUDONYM_LENGTH
 
 BATCH = 500
@@ -208,28 +208,32 @@ async def offline_between(session: AsyncSession, guild_id: int, first: date, las
     return [OfflineMoment(day, PlaceType(place_type), place, count) for day, place_type, place, count in result.all()]
 
 
-async def add_weekly(session: AsyncSession, guild_id: int, counts: Sequence[WeeklyCount]) -> None:
-    """Add rolled-up counts to what earlier retention runs stored for the same week, kind and theme."""
+async def add_daily(session: AsyncSession, guild_id: int, counts: Sequence[DailyCount]) -> None:
+    """Add rolled-up counts to what earlier retention runs stored for the same day, kind and theme.
+
+    (Rolled-up weeks, :class:`LedgerWeekly`, are what earlier versions stored: only read any more.)"""
     if not counts:
         return
-    ins = _insert(session, LedgerWeekly)
+    ins = _insert(session, LedgerDaily)
     stmt = ins.on_conflict_do_update(  # type: ignore[attr-defined]
-        index_elements=["guild_id", "iso_year", "iso_week", "kind", "theme"],
-        set_={"moments": LedgerWeekly.__table__.c.moments + ins.excluded.moments},  # type: ignore[attr-defined]
+        index_elements=["guild_id", "day", "kind", "theme"],
+        set_={"moments": LedgerDaily.__table__.c.moments + ins.excluded.moments},  # type: ignore[attr-defined]
     )
     rows = [
-        {
-            "guild_id": guild_id,
-            "iso_year": c.iso_year,
-            "iso_week": c.iso_week,
-            "kind": str(c.kind),
-            "theme": c.theme or "",
-            "moments": c.moments,
-        }
+        {"guild_id": guild_id, "day": c.day, "kind": str(c.kind), "theme": c.theme or "", "moments": c.moments}
         for c in counts
     ]
     for start in range(0, len(rows), BATCH):
         await session.execute(stmt, rows[start : start + BATCH])
+
+
+async def daily_between(session: AsyncSession, guild_id: int, first: date, last: date) -> list[DailyCount]:
+    result = await session.execute(
+        select(LedgerDaily.day, LedgerDaily.kind, LedgerDaily.theme, LedgerDaily.moments).where(
+            LedgerDaily.guild_id == guild_id, LedgerDaily.day >= first, LedgerDaily.day <= last
+        )
+    )
+    return [DailyCount(day, ContactKind(kind), theme or None, moments) for day, kind, theme, moments in result.all()]
 
 
 async def weekly_between_years(session: AsyncSession, guild_id: int, first: int, last: int) -> list[WeeklyCount]:
@@ -251,5 +255,6 @@ async def ledger_guilds(session: AsyncSession) -> list[int]:
         select(LedgerKey.guild_id),
         select(LedgerOffline.guild_id),
         select(LedgerWeekly.guild_id),
+        select(LedgerDaily.guild_id),
     )
     return sorted(int(g) for g in (await session.scalars(query)).all())

@@ -11,8 +11,16 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.db.engine import Database
-from bot.db.models import LedgerKey, LedgerWeekly
-from bot.domain.ledger import ContactKind, iso_week_range, new_key, pseudonym
+from bot.db.models import LedgerDaily, LedgerKey
+from bot.domain.ledger import (
+    CellState,
+    ContactKind,
+    iso_week_range,
+    month_range,
+    new_key,
+    pseudonym,
+    retention_cutoff_day,
+)
 from bot.scheduling import Scheduler
 from bot.services.ledger import RETENTION_KIND, LedgerService
 
@@ -41,10 +49,10 @@ async def test_forget_me_rekeys_the_youth_and_keeps_the_counts(ledger: LedgerSer
         await ledger.record(GUILD, youth(1), K.DESK, at=local(at))
         await ledger.record(GUILD, youth(2), K.DESK, at=local(at))
     await ledger.flush()
-    await ledger.record(GUILD, youth(1), K.JOIN, at=local("2026-11-26 10:00"))  # still buffered
+    await ledger.record(GUILD, youth(1), K.CHECKIN_REPLY, at=local("2026-11-26 10:00"))  # still buffered
     keys = await _keys(db)
     mine = {pseudonym(1, secret) for secret in keys.values()}
-    before = await ledger.figures(GUILD, iso_week_range(2026, 48))  # flushes the buffered join too
+    before = await ledger.figures(GUILD, iso_week_range(2026, 48))  # flushes the buffered check-in too
     assert before.online_moments == 3
 
     await ledger.record(GUILD, youth(1), K.STUDY, at=local("2026-11-30 11:00"))  # buffered, never written
@@ -80,20 +88,24 @@ async def test_retention_rolls_up_and_destroys_ended_keys(ledger: LedgerService,
     remaining = await rows(db)
     assert [r.hour_bucket for r in remaining] == [local("2027-01-12 10:00")]
     async with db.session() as session:
-        weekly = sorted(
-            (w.iso_year, w.iso_week, w.kind, w.theme, w.moments)
-            for w in (await session.scalars(select(LedgerWeekly))).all()
+        daily = sorted(
+            (d.day.isoformat(), d.kind, d.theme, d.moments) for d in (await session.scalars(select(LedgerDaily))).all()
         )
-    assert weekly == [(2026, 10, "desk", "school", 2), (2026, 10, "join", "", 1), (2027, 1, "desk", "", 1)]
+    assert daily == [  # per local day: no week or month total moves when these rows leave
+        ("2026-03-02", "desk", "school", 1),
+        ("2026-03-03", "desk", "school", 1),
+        ("2026-03-04", "join", "", 1),
+        ("2027-01-05", "desk", "", 1),
+    ]
     # nothing left in the database can recompute a 2026 pseudonym
     assert not linkable & {pseudonym(u, k) for u in (1, 2) for k in (await _keys(db)).values()}
 
     report = await ledger.figures(GUILD, iso_week_range(2026, 10))
-    assert (report.online_moments, report.rollup_moments, report.unique_youths) == (3, 3, 0)
+    assert (report.online_moments, report.rollup_moments, report.unique_youths) == (2, 2, 0)  # a join is reach
     assert "rollup_no_uniques" in report.footnotes
     # a second run adds nothing twice
     await ledger.retention.run(datetime(2029, 1, 10, 12, tzinfo=UTC))
-    assert (await ledger.figures(GUILD, iso_week_range(2026, 10))).online_moments == 3
+    assert (await ledger.figures(GUILD, iso_week_range(2026, 10))).online_moments == 2
 
 
 async def test_pseudonyms_need_the_key_and_the_pepper(make_ledger: MakeLedger, db: Database, tmp_path: Path) -> None:
@@ -152,3 +164,24 @@ async def test_a_raid_account_flagged_soon_after_joining_is_removed(
     assert await count(db) == 2
     assert await ledger.discard_newcomer(GUILD, 2, joined - timedelta(days=2)) == 0  # not a newcomer
     assert await count(db) == 2
+
+
+async def test_retention_changes_no_week_or_month_total_and_its_cutoff_is_exact(ledger: LedgerService) -> None:
+    """November's total stayed 522 → 493 when a rolled-up week landed in its Thursday's month: no more."""
+    for day, who in (("2026-10-27", 1), ("2026-10-31", 2), ("2026-11-01", 3), ("2026-11-02", 4), ("2026-11-03", 5)):
+        await ledger.record(GUILD, youth(who), K.DESK, tags={"theme": "school"}, at=local(f"{day} 10:00"))
+        await ledger.record(GUILD, youth(who + 10), K.SAFE_SPACE, at=local(f"{day} 23:30"))  # late: UTC is 22:30
+    await ledger.record(GUILD, youth(9), K.DESK, at=local("2026-11-04 00:30"))  # right after the cut-off
+    await ledger.flush()
+    november, week44 = month_range(2026, 11), iso_week_range(2026, 44)  # week 44: 26/10 – 01/11
+    before = [await ledger.figures(GUILD, span) for span in (november, week44)]
+    now = datetime(2028, 11, 3, 12, tzinfo=UTC)
+    assert retention_cutoff_day(now, ledger.config.retention_days, ledger.default_tz) == local("2026-11-04 00:00")
+    result = await ledger.retention.run(now)
+    assert result.rows_rolled_up == 10  # exactly the rows before local midnight of 4 November
+    after = [await ledger.figures(GUILD, span) for span in (november, week44)]
+    for old, new in zip(before, after, strict=True):
+        assert (new.online_moments, new.by_kind, new.by_theme) == (old.online_moments, old.by_kind, old.by_theme)
+        assert "unique_youths" in new.unknown
+    assert (before[0].online_moments, before[1].online_moments) == (7, 6)
+    assert (await ledger.report(GUILD, november)).figure("unique_youths").state is CellState.UNKNOWN

@@ -19,10 +19,10 @@ from bot.domain.ledger import (
     iso_week_range,
     render_csv,
     render_json,
-    render_png,
     render_text,
     suppress,
 )
+from bot.services.ledger.chart import bar_heights, render_png
 
 from .factories import BRUSSELS, Translator, catalog, row
 from .test_ledger_report import weekly
@@ -159,6 +159,7 @@ def test_json_exact_for_a_built_week() -> None:
             "new_youths": "<5",
             "after_hours_youths": "<5",
             "further_contact_youths": "<5",
+            "new_members": 0,
             "sessions_held": 2,
             "attendance_total": "<5",
             "attendance_mean": "*",
@@ -170,7 +171,7 @@ def test_json_exact_for_a_built_week() -> None:
             {"name": "moments_per_week", "target": 3.0, "achieved": 27, "status": "reached"},
             {"name": "happy_place_moments", "target": 0.58, "achieved": 2, "status": "reached"},
             {"name": "sessions", "target": 0.58, "achieved": 2, "status": "reached"},
-            {"name": "further_contact_youths", "target": 1.0, "achieved": "<5", "status": "reached"},
+            {"name": "further_contact_youths", "target": 1.0, "achieved": "<5", "status": None},
         ],
         "breakdowns": {
             "by_kind": {
@@ -178,10 +179,9 @@ def test_json_exact_for_a_built_week() -> None:
                     "desk": "<5",
                     "safe_space": "<5",
                     "study": "<5",
-                    "happy_monday": 0,
+                    "happy_monday": "<5",
                     "checkin_reply": "<5",
                     "public_exchange": "<5",
-                    "join": "<5",
                 },
                 "total": 8,
             },
@@ -199,7 +199,7 @@ def test_json_exact_for_a_built_week() -> None:
             "sessions_by_kind": {"cells": {"safe_space": 1, "study": 1}, "total": 2},
             "attendance_by_kind": {"cells": {"safe_space": "<5", "study": "<5"}, "total": "<5"},
         },
-        "footnotes": ["suppression", "offline_counted", "targets_prorated", "complementary"],
+        "footnotes": ["suppression", "offline_counted", "targets_prorated", "joins_are_reach", "complementary"],
     }
 
 
@@ -218,7 +218,7 @@ def test_text_targets_table_for_a_built_week() -> None:
         ["contactmomenten (minimum per week)", "3", "27", "bereikt"],
         ["happy-place-momenten", "0,6", "2", "bereikt"],
         ["sessies", "0,6", "2", "bereikt"],
-        ["jongeren die verder contact zochten", "1", "<5", "bereikt"],
+        ["jongeren die verder contact zochten", "1", "<5", "niet getoond"],  # the status would hint at the count
     ]
 
 
@@ -238,7 +238,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 def test_png_for_a_week_and_for_an_empty_report() -> None:
     week = render_png(suppress(weekly()), Translator("nl"))
-    assert week.startswith(PNG_SIGNATURE) and _png_size(week) == (800, 700)
+    assert week.startswith(PNG_SIGNATURE) and _png_size(week) == (800, 950)
     empty = build_report([], [], date(2026, 3, 2), date(2026, 3, 8), BRUSSELS, Targets(), date(2026, 3, 2))
     data = render_png(suppress(empty), Translator("en"))
     assert data.startswith(PNG_SIGNATURE) and len(data) > 1000
@@ -260,7 +260,8 @@ def test_every_catalog_key_is_used_and_every_used_key_exists() -> None:
     rollups = [WeeklyCount(2026, 53, "desk", None, 9)]
     rows = [row("desk", "2026-12-31 10:00", "p1")]
     spanning = build_report(rows, [], *iso_week_range(2026, 53), BRUSSELS, Targets(), date(2027, 1, 1), rollups=rollups)
-    for report in (weekly(today=date(2026, 3, 4)), weekly(today=date(2026, 3, 6)), spanning):
+    halves = weekly(period="half"), weekly(period="quarter")
+    for report in (weekly(today=date(2026, 3, 4)), weekly(today=date(2026, 3, 6)), spanning, *halves):
         render_text(suppress(report), translator)
         render_csv(suppress(report), translator)
     render_png(suppress(weekly()), translator)
@@ -281,4 +282,15 @@ def test_dutch_wording() -> None:
     ]
     assert nl["ledger.summary.contact_moments"] == "contactmomenten"
     assert nl["ledger.summary.unique_youths"] == "unieke jongeren"
-    assert nl["ledger.summary.new_youths"] == "nieuwe jongeren"
+    assert nl["ledger.summary.new_youths.year"] == "nieuwe jongeren (nieuw dit jaar)"
+
+
+def test_suppressed_bars_have_no_height_and_the_legend_explains_the_marks() -> None:
+    translator = Translator("en")
+    report = suppress(weekly())
+    kinds = report.breakdown("by_kind")
+    assert all(height == 0.0 for (height, shown) in bar_heights(kinds) if not shown)
+    assert [shown for _, shown in bar_heights(kinds)] == [c.state is SHOWN for _, c in kinds.cells]
+    render_png(report, translator)
+    assert {"ledger.chart.legend_small", "ledger.chart.legend_hidden", "ledger.chart.targets"} <= translator.asked
+    assert translator("ledger.title", {"start": "02/03/2026", "end": "08/03/2026"}).endswith("02/03/2026 – 08/03/2026")

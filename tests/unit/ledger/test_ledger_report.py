@@ -33,7 +33,7 @@ IN_WEEK = [
     row("safe_space", "2026-03-04 16:00", "pb", theme="stress", session="s1"),
     row("safe_space", "2026-03-04 15:30", "pc", theme="stress", session="s1"),
     row("study", "2026-03-05 16:00", "pd", session="st1"),
-    row("join", "2026-03-08 23:10", "pe"),
+    row("happy_monday", "2026-03-08 23:10", "pe"),
     row("checkin_reply", "2026-03-08 23:50", "pe"),
 ]
 OUTSIDE = [
@@ -71,7 +71,7 @@ def test_ordinary_week_totals() -> None:
     assert report.new_youths == 4
     assert report.after_hours_youths == 1
     assert report.further_contact_youths == 1
-    assert report.footnotes == ("suppression", "offline_counted", "targets_prorated")
+    assert report.footnotes == ("suppression", "offline_counted", "targets_prorated", "joins_are_reach")
 
 
 def test_ordinary_week_breakdowns() -> None:
@@ -80,10 +80,9 @@ def test_ordinary_week_breakdowns() -> None:
         "desk": 2,
         "safe_space": 2,
         "study": 1,
-        "happy_monday": 0,
+        "happy_monday": 1,
         "checkin_reply": 1,
         "public_exchange": 1,
-        "join": 1,
     }
     assert dict(report.by_theme) == {"school": 2, "stress": 2, "(none)": 4}
     assert dict(report.by_weekday) == {"mon": 2, "tue": 1, "wed": 2, "thu": 1, "fri": 0, "sat": 0, "sun": 2}
@@ -187,9 +186,9 @@ def test_week_53_across_new_year() -> None:
     rows = [
         row("desk", "2026-12-31 23:30", "p1"),
         row("desk", "2027-01-01 00:30", "p1"),  # same UTC date (31 Dec), next local day
-        row("join", "2027-01-03 23:00", "p2"),
-        row("join", "2027-01-04 00:00", "p3"),  # next ISO week
-        row("join", "2026-12-27 23:00", "p4"),  # previous ISO week
+        row("checkin_reply", "2027-01-03 23:00", "p2"),
+        row("checkin_reply", "2027-01-04 00:00", "p3"),  # next ISO week
+        row("checkin_reply", "2026-12-27 23:00", "p4"),  # previous ISO week
     ]
     report = build_report(rows, [], *week, BRUSSELS, Targets(), date(2027, 1, 10))
     assert report.online_moments == 3
@@ -204,14 +203,14 @@ def test_week_53_across_new_year() -> None:
 def test_rollups_count_in_the_range_holding_their_thursday() -> None:
     rollups = [
         WeeklyCount(2024, 10, "desk", "school", 7),
-        WeeklyCount(2024, 10, "join", None, 3),
+        WeeklyCount(2024, 10, "checkin_reply", None, 3),
         WeeklyCount(2024, 1, "desk", None, 4),  # 2024-01-01..07, Thursday 4 January 2024
         WeeklyCount(2025, 1, "desk", None, 50),  # 2024-12-30..2025-01-05, Thursday 2 January 2025
     ]
     rows = [row("desk", "2024-06-03 10:00", "px", theme="school")]
     report = build_report(rows, [], *year_range(2024), BRUSSELS, Targets(), date(2025, 1, 1), rollups=rollups)
     assert (report.online_moments, report.online_raw_moments, report.rollup_moments) == (15, 1, 14)
-    assert report.by_kind["desk"] == 12 and report.by_kind["join"] == 3
+    assert report.by_kind["desk"] == 12 and report.by_kind["checkin_reply"] == 3
     assert dict(report.by_theme) == {"school": 8, "(none)": 7}
     assert sum(report.by_weekday.values()) == 1 and report.by_weekday["mon"] == 1
     assert report.unique_youths == 1

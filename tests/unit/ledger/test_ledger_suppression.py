@@ -80,7 +80,7 @@ def _report(rows: list, offline: list | None = None, **kwargs: object):  # type:
 
 def test_report_suppression_end_to_end() -> None:
     rows = [row("desk", f"2026-03-0{2 + i % 3} 10:00", f"p{i}", theme="school") for i in range(12)]
-    rows += [row("join", "2026-03-06 10:00", "q1"), row("desk", "2026-03-06 21:00", "q2", after_hours=True)]
+    rows += [row("checkin_reply", "2026-03-06 10:00", "q1"), row("desk", "2026-03-06 21:00", "q2", after_hours=True)]
     report = suppress(_report(rows, [OfflineMoment(date(2026, 3, 4), "school", "ka-noord", 20)]))
     summary = {name: cell.text(5) for name, cell in report.summary}
     assert summary == {
@@ -91,6 +91,7 @@ def test_report_suppression_end_to_end() -> None:
         "new_youths": "14",
         "after_hours_youths": "<5",
         "further_contact_youths": "13",
+        "new_members": "0",
         "sessions_held": "0",
         "attendance_total": "0",
         "attendance_mean": "0",
@@ -98,13 +99,12 @@ def test_report_suppression_end_to_end() -> None:
     }
     kinds = {key: cell.text(5) for key, cell in report.breakdown("by_kind").cells}
     assert kinds == {
-        "desk": "*",  # the only other non-zero cell: hidden so join = 14 - 13 cannot be worked out
+        "desk": "*",  # the only other non-zero cell: hidden so check-ins = 14 - 13 cannot be worked out
         "safe_space": "0",
         "study": "0",
         "happy_monday": "0",
-        "checkin_reply": "0",
+        "checkin_reply": "<5",
         "public_exchange": "0",
-        "join": "<5",
     }
     assert report.breakdown("by_kind").total.text(5) == "14"
     # 4 + 4 + 4 + 2 = 14 over four "<5" cells: each could be 2..4, so no complement is needed
