@@ -136,7 +136,9 @@ class LedgerService:
         if person.is_bot:
             return False
         config = await self._config_or_none(guild_id)
-        if config is not None and not Access(config).is_youth(person.role_ids, person.is_admin, person.is_bot):
+        if config is not None and not Access(config).is_youth(
+            person.role_ids, person.is_admin, person.is_bot, person.permissions
+        ):
             return False
         tz = self.tz_of(config) if config is not None else UTC
         granularity = self.config.moment_granularity if config is not None else "hour"
@@ -163,9 +165,9 @@ class LedgerService:
         access = Access(config)
         now = self._clock.now()
         tags = {"category": self._category(config, parent_id)}
-        if access.is_staff(person.role_ids, person.is_admin):
+        if access.is_staff(person.role_ids, person.is_admin, person.permissions):
             youths = self.exchanges.staff_wrote(channel_id, now)
-        elif access.is_youth(person.role_ids, person.is_admin, person.is_bot):
+        elif access.is_youth(person.role_ids, person.is_admin, person.is_bot, person.permissions):
             youths = [person] if self.exchanges.youth_wrote(channel_id, person, now) else []
         else:
             return 0
@@ -229,7 +231,7 @@ class LedgerService:
                 configs[entry.guild_id] = await self._guild_config(entry.guild_id)
             config = configs[entry.guild_id]
             who = entry.undecided
-            if who is not None and not Access(config).is_youth(who.role_ids, who.is_admin, who.is_bot):
+            if who is not None and not Access(config).is_youth(who.role_ids, who.is_admin, who.is_bot, who.permissions):
                 continue
             tz = self.tz_of(config)
             secret = await self.keys.key(entry.guild_id, period_for(entry.at, tz, self.config.period))
