@@ -8,6 +8,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
+from bot.adapters.people import person
 from bot.domain.guild_config import Access
 
 Need = Literal["configure", "coordinator", "moderator", "staff"]
@@ -27,14 +28,13 @@ async def member_may(interaction: discord.Interaction[Any], need: Need) -> bool:
         return False
     runtime = interaction.client.runtime  # type: ignore[attr-defined]
     access = Access(await runtime.guild_config(interaction.guild.id))
-    role_ids = {role.id for role in member.roles}
-    is_admin = member.guild_permissions.administrator or member.id == interaction.guild.owner_id
+    who = person(member)
     return {
         "configure": access.can_configure,
         "coordinator": access.is_coordinator,
         "moderator": access.is_moderator,
         "staff": access.is_staff,
-    }[need](role_ids, is_admin)
+    }[need](who.role_ids, who.is_admin, who.permissions)
 
 
 def require(need: Need) -> Callable[[Any], Any]:

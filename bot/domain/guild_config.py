@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -85,8 +85,19 @@ class GuildConfig(_Strict):
         return {rid for name in names if (rid := getattr(self.roles, name.value)) is not None}
 
 
+#: Discord permissions that make a member a moderator (or coordinator) while the server has set up no such role.
+MODERATOR_PERMISSIONS = frozenset({"manage_guild", "moderate_members"})
+COORDINATOR_PERMISSIONS = frozenset({"manage_guild"})
+
+
 class Access:
-    """Who may do what, decided from a member's role ids and administrator flag (checked server-side)."""
+    """Who may do what, decided from a member's role ids, administrator flag and Discord permissions.
+
+    Until the server configures a moderator or coordinator role (``/setup rol``), members whose Discord
+    permissions include Manage Server or Moderate Members count as moderators, and Manage Server as
+    coordinators, so the people who answer an alert are recognised from the first minute. Once such a role is
+    configured, the configured roles and administrators decide. Checked server-side.
+    """
 
     def __init__(self, config: GuildConfig) -> None:
         self.config = config
@@ -94,18 +105,30 @@ class Access:
     def _has(self, role_ids: Iterable[int], names: Iterable[RoleName]) -> bool:
         return not self.config.role_ids(names).isdisjoint(role_ids)
 
-    def can_configure(self, role_ids: Iterable[int], is_admin: bool) -> bool:
-        return is_admin or self._has(role_ids, (RoleName.coordinator,))
+    def _unset(self, *names: RoleName) -> bool:
+        return not self.config.role_ids(names)
 
-    def is_coordinator(self, role_ids: Iterable[int], is_admin: bool) -> bool:
-        return is_admin or self._has(role_ids, (RoleName.coordinator,))
+    def can_configure(self, role_ids: Iterable[int], is_admin: bool, permissions: Collection[str] = ()) -> bool:
+        return self.is_coordinator(role_ids, is_admin, permissions)
 
-    def is_moderator(self, role_ids: Iterable[int], is_admin: bool) -> bool:
-        return is_admin or self._has(role_ids, (RoleName.moderator, RoleName.coordinator))
+    def is_coordinator(self, role_ids: Iterable[int], is_admin: bool, permissions: Collection[str] = ()) -> bool:
+        if is_admin or self._has(role_ids, (RoleName.coordinator,)):
+            return True
+        return self._unset(RoleName.coordinator) and not COORDINATOR_PERMISSIONS.isdisjoint(permissions)
 
-    def is_staff(self, role_ids: Iterable[int], is_admin: bool) -> bool:
-        return is_admin or self._has(role_ids, STAFF_ROLES)
+    def is_moderator(self, role_ids: Iterable[int], is_admin: bool, permissions: Collection[str] = ()) -> bool:
+        if is_admin or self._has(role_ids, (RoleName.moderator, RoleName.coordinator)):
+            return True
+        if self._unset(RoleName.moderator, RoleName.coordinator) and not MODERATOR_PERMISSIONS.isdisjoint(permissions):
+            return True
+        return self.is_coordinator(role_ids, is_admin, permissions)
 
-    def is_youth(self, role_ids: Iterable[int], is_admin: bool, is_bot: bool) -> bool:
-        """Everyone who is not a bot, an administrator or in a staff/guest role counts as a youth."""
-        return not (is_bot or is_admin or self._has(role_ids, NEVER_YOUTH))
+    def is_staff(self, role_ids: Iterable[int], is_admin: bool, permissions: Collection[str] = ()) -> bool:
+        return self._has(role_ids, STAFF_ROLES) or self.is_moderator(role_ids, is_admin, permissions)
+
+    def is_youth(
+        self, role_ids: Iterable[int], is_admin: bool, is_bot: bool, permissions: Collection[str] = ()
+    ) -> bool:
+        """Everyone who is not a bot, an administrator, staff or in a guest role counts as a youth."""
+        ids = frozenset(role_ids)
+        return not (is_bot or self._has(ids, NEVER_YOUTH) or self.is_staff(ids, is_admin, permissions))

@@ -21,6 +21,8 @@ class Person:
     role_ids: frozenset[int] = frozenset()
     is_bot: bool = False
     is_admin: bool = False
+    #: Discord permission names that matter for access before setup (see ``Access``), e.g. ``manage_guild``.
+    permissions: frozenset[str] = frozenset()
 
 
 class ContactRecorder(Protocol):

@@ -6,15 +6,12 @@ from datetime import datetime
 
 import discord
 
+from bot.adapters.people import is_admin
 from bot.domain.spam import JoinEvent, MessageEvent
 from bot.services.antispam.guard import GuildProfile
 
 EVERYONE_MARKERS = ("@everyone", "@here")
 CHECKED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
-
-
-def _is_admin(member: discord.Member) -> bool:
-    return member.id == member.guild.owner_id or member.guild_permissions.administrator
 
 
 def message_event(message: discord.Message, profile: GuildProfile) -> MessageEvent | None:
@@ -25,7 +22,7 @@ def message_event(message: discord.Message, profile: GuildProfile) -> MessageEve
     channel = message.channel
     channel_ids = (channel.id, getattr(channel, "parent_id", None) or channel.id)
     if isinstance(author, discord.Member):
-        exempt = profile.is_exempt([role.id for role in author.roles], channel_ids, False) or _is_admin(author)
+        exempt = profile.is_exempt([role.id for role in author.roles], channel_ids, False) or is_admin(author)
         joined_at = author.joined_at
     else:
         exempt = profile.is_exempt((), channel_ids, False)

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapters.people import person
 from bot.adapters.setup_group import move_to_setup
 from bot.domain.guild_config import Access, GuildConfig
 from bot.events import Seen, events_of
@@ -93,9 +94,8 @@ class DeskCog(commands.Cog):
         role = config.roles.outreacher
         if role is None:
             return False
-        author = message.author
-        is_admin = author.guild_permissions.administrator or author.id == message.guild.owner_id
-        if not Access(config).is_youth({r.id for r in author.roles}, is_admin, author.bot):
+        who = person(message.author)
+        if not Access(config).is_youth(who.role_ids, who.is_admin, who.is_bot, who.permissions):
             return False
         if role in message.raw_role_mentions:
             return True

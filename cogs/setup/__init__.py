@@ -125,7 +125,10 @@ class SetupCog(
         assert interaction.guild is not None
         findings = await audit_guild(self.runtime, interaction.guild)
         lang = await interaction_lang(self.runtime, interaction)
-        await reply(self.runtime, interaction, "setup.audit", report=render(self.runtime, findings, lang))
+        roles = (await self.runtime.guild_config(interaction.guild.id)).roles
+        who = "setup.access.configured" if roles.moderator or roles.coordinator else "setup.access.before_setup"
+        report = render(self.runtime, findings, lang) + "\n\n" + self.runtime.i18n.t(who, lang)
+        await reply(self.runtime, interaction, "setup.audit", report=report)
 
     async def report_audit(self, guild: discord.Guild, *, force: bool = False) -> None:
         """Post the audit to the alert target when it found something new (start-up, joining a guild)."""

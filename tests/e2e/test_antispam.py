@@ -364,3 +364,23 @@ async def test_raid_accounts_that_never_posted_do_not_count_as_new_youths(world:
     assert not any(world.sandbox.is_timed_out(guild.members[uid]) for uid in raiders[5:])  # sleepers not punished
     await world.runtime.services["ledger"].flush()  # type: ignore[union-attr]
     assert await join_moments(world) == 0
+
+
+async def test_a_moderate_members_moderator_unlocks_from_the_alert_on_a_server_without_setup(bare_world: World) -> None:
+    """Before `/setup rol`, the people who answer an alert are recognised by their Discord permissions."""
+    world = bare_world
+    sb = world.sandbox
+    mods = sb.add_role(world.guild_id, "Mods", permissions=P.MODERATE_MEMBERS, position=1)
+    await sb.edit_member(world.guild_id, world.users["youth5"], roles=[mods])
+    await sb.flush()
+    before = guild_state(world)
+    await raid(world, seed=11, seconds=2, names=("general", "chill"))
+    general = sb.guilds[world.guild_id].channels[world.channels["general"]]
+    [alert] = [m for m in general.visible_messages() if m.author_id == world.app.user_id and m.embeds and m.components]
+    unlock = next(c for c in custom_ids(alert) if c.startswith("antispam:unlock:"))
+
+    no = await answer(await sb.click_button(alert.id, unlock, world.users["youth1"]))
+    assert no["ephemeral"] and "Dit mag enkel een moderator" in no["content"]
+    yes = await answer(await sb.click_button(alert.id, unlock, world.users["youth5"]))
+    assert yes["ephemeral"] and "Ontgrendeld" in yes["content"]
+    assert guild_state(world) == before

@@ -101,7 +101,7 @@ class DeskCore:
         if member is None:
             return False
         access = Access(await self.runtime.guild_config(guild_id))
-        return access.is_staff(member.person.role_ids, member.person.is_admin)
+        return access.is_staff(member.person.role_ids, member.person.is_admin, member.person.permissions)
 
     async def resolve_guild(self, user_id: int) -> int | None:
         """The first guild (ascending id) that shares the member and has a staff desk configured."""

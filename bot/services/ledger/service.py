@@ -143,7 +143,9 @@ class LedgerService:
         if person.is_bot:
             return False
         config = await self._config_or_none(guild_id)
-        if config is not None and not Access(config).is_youth(person.role_ids, person.is_admin, person.is_bot):
+        if config is not None and not Access(config).is_youth(
+            person.role_ids, person.is_admin, person.is_bot, person.permissions
+        ):
             return False
         if self._discarded(guild_id, person.user_id, when):  # checked after the await, right before buffering
             return False
@@ -180,9 +182,9 @@ class LedgerService:
             return None
         access = Access(config)
         now = self._clock.now()
-        if access.is_staff(person.role_ids, person.is_admin):
+        if access.is_staff(person.role_ids, person.is_admin, person.permissions):
             youths = self.exchanges.staff_wrote(channel_id, now)
-        elif access.is_youth(person.role_ids, person.is_admin, person.is_bot):
+        elif access.is_youth(person.role_ids, person.is_admin, person.is_bot, person.permissions):
             youths = [person] if self.exchanges.youth_wrote(channel_id, person, now) else []
         else:
             return None
@@ -253,7 +255,7 @@ class LedgerService:
                 configs[entry.guild_id] = await self._guild_config(entry.guild_id)
             config = configs[entry.guild_id]
             who = entry.undecided
-            if who is not None and not Access(config).is_youth(who.role_ids, who.is_admin, who.is_bot):
+            if who is not None and not Access(config).is_youth(who.role_ids, who.is_admin, who.is_bot, who.permissions):
                 continue
             tz = self.tz_of(config)
             secret = await self.keys.key(entry.guild_id, period_for(entry.at, tz, self.config.period))
