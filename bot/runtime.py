@@ -93,9 +93,13 @@ class Runtime:
         """The interaction's locale where a catalog exists, else the guild's language."""
         return lang_for(discord_locale, await self.guild_lang(guild_id))
 
-    async def guild_tz(self, guild_id: int | None) -> ZoneInfo:
-        zone = None if guild_id is None else (await self.guild_config(guild_id)).timezone
-        return ZoneInfo(zone or self.settings.general.timezone)
+    def zone_of(self, config: GuildConfig | None) -> str:
+        """The one rule for a guild's time zone: its ``/setup tijdzone``, else ``general.timezone``."""
+        return (config.timezone if config is not None else None) or self.settings.general.timezone
+
+    async def guild_zone(self, guild_id: int | None) -> ZoneInfo:
+        """The guild's time zone (office hours, night profile and reports all use this)."""
+        return ZoneInfo(self.zone_of(None if guild_id is None else await self.guild_config(guild_id)))
 
     async def close(self) -> None:
         await self.stop_services()

@@ -13,7 +13,6 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -21,6 +20,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -32,6 +32,7 @@ from pydantic_settings import (
 )
 
 from bot.domain.feature_config import FeatureSettings
+from bot.domain.values import Lang, TimeZone
 
 DISCORD_API = "https://discord.com/api/v10"
 DISCORD_GATEWAY = "wss://gateway.discord.gg/"
@@ -100,20 +101,11 @@ class DatabaseSettings(Section):
 
 
 class GeneralSettings(Section):
-    timezone: str = "Europe/Brussels"
-    language: Literal["nl", "en"] = "nl"
+    timezone: TimeZone = "Europe/Brussels"
+    language: Lang = "nl"
     data_dir: Path = Path("data")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "text"] = "json"
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("not an IANA time zone such as Europe/Brussels") from None
-        return value
 
 
 class Settings(FeatureSettings, BaseSettings):
@@ -126,6 +118,17 @@ class Settings(FeatureSettings, BaseSettings):
     general: GeneralSettings = GeneralSettings()
     discord: DiscordSettings = DiscordSettings()
     database: DatabaseSettings = DatabaseSettings()
+
+    @field_validator("hours", "antispam", mode="before")
+    @classmethod
+    def _one_time_zone(cls, value: Any, info: ValidationInfo) -> Any:
+        """The guild's zone has one deployment key: a file still setting a removed one is told which replaced it."""
+        if isinstance(value, Mapping) and "timezone" in value:
+            raise ValueError(
+                f"{info.field_name}.timezone was removed: set general.timezone (one zone for office hours, "
+                "the night profile and reports; a server overrides it with /setup tijdzone)"
+            )
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -147,6 +150,10 @@ class Settings(FeatureSettings, BaseSettings):
         if self.database.url:
             return self.database.url
         return f"sqlite+aiosqlite:///{(self.general.data_dir / 'happymood.db').as_posix()}"
+
+
+#: Keys of the effective models that come from the one time-zone rule, never from configuration.
+DERIVED_KEYS = frozenset({"hours.timezone", "antispam.timezone"})
 
 
 class ConfigError(Exception):

@@ -14,13 +14,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.domain.web import WebUrl
+from bot.domain.values import (
+    Lang,
+    WebUrl,
+)
 
-Lang = Literal["nl", "en"]
+__all__ = ["Lang"]
 
 DEFAULT_PHRASES_NL: tuple[str, ...] = (
     "zelfmoord*",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.values import Lang, TimeZone
 
 
 class RoleName(StrEnum):
@@ -58,28 +59,10 @@ class GuildChannels(_Strict):
 class GuildConfig(_Strict):
     """The ``core`` settings section of a guild; ``None`` means "use the deployment default"."""
 
-    language: str | None = None
-    timezone: str | None = None
+    language: Lang | None = None
+    timezone: TimeZone | None = None
     roles: GuildRoles = GuildRoles()
     channels: GuildChannels = GuildChannels()
-
-    @field_validator("language")
-    @classmethod
-    def _lang(cls, value: str | None) -> str | None:
-        if value is not None and value not in ("nl", "en"):
-            raise ValueError("language must be nl or en")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("not an IANA time zone such as Europe/Brussels") from None
-        return value
 
     def role_ids(self, names: Iterable[RoleName]) -> set[int]:
         return {rid for name in names if (rid := getattr(self.roles, name.value)) is not None}

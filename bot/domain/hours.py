@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Literal, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.domain.values import TimeZone
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
@@ -69,7 +71,7 @@ class OfficeHoursConfig(BaseModel):
     closed_dates: list[date] = Field(default_factory=list)
     holidays_country: str | None = "BE"
     holidays_open: bool = False
-    timezone: str = "Europe/Brussels"
+    timezone: TimeZone = "Europe/Brussels"  # set from general.timezone / the guild, never configured here
     latest_closing: str | None = "21:00"
 
     @field_validator("schedule")
@@ -87,15 +89,6 @@ class OfficeHoursConfig(BaseModel):
                 if second[0] < first[1]:
                     raise ValueError(f"schedule.{day}: {first_text!r} overlaps {second_text!r}")
         return schedule
-
-    @field_validator("timezone")
-    @classmethod
-    def _check_timezone(cls, name: str) -> str:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"timezone: unknown time zone {name!r}") from None
-        return name
 
     @field_validator("holidays_country")
     @classmethod

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.domain.crisis import Lang
-from bot.domain.web import WebUrl
+from bot.domain.values import WebUrl
 
 _ABBREVIATIONS = {"st": "sint"}
 

@@ -11,12 +11,13 @@ import string
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 log = logging.getLogger("happymood.i18n")
 
-Lang = Literal["nl", "en"]
-LANGUAGES: tuple[Lang, ...] = ("nl", "en")
+from bot.domain.values import LANGUAGES, Lang  # noqa: E402  (one language set for the whole bot)
+
+__all__ = ["LANGUAGES", "Lang"]
 DEFAULT_LANG: Lang = "nl"
 LOCALES_DIR = Path(__file__).parent / "locales"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import discord
 from discord import app_commands
@@ -13,10 +12,11 @@ from discord.ext import commands
 from bot.adapters.alerts import send_alert
 from bot.adapters.audit import audit_guild, digest, render
 from bot.adapters.checks import require
-from bot.adapters.replies import interaction_lang, reply
+from bot.adapters.replies import escape, interaction_lang, reply
 from bot.adapters.tree import UserError
 from bot.db.models import BotState
 from bot.domain.guild_config import ChannelName, GuildConfig, RoleName
+from bot.domain.values import check_zone
 from bot.i18n.translator import _
 from bot.runtime import Runtime
 
@@ -88,9 +88,9 @@ class SetupCog(
     @require("configure")
     async def timezone(self, interaction: discord.Interaction[Any], zone: str) -> None:
         try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise UserError("setup.unknown_timezone", value=zone[:64]) from None
+            check_zone(zone)
+        except ValueError:
+            raise UserError("setup.unknown_timezone", value=escape(zone[:40])) from None
         await self._save(interaction, {"timezone": zone})
         await reply(self.runtime, interaction, "setup.saved.timezone", value=zone)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import discord
+import pytest
 
 from bot.demo.world import World
 from bot.runtime import Runtime
@@ -146,3 +147,11 @@ async def test_joining_a_server_posts_the_audit_before_any_setup(world: World) -
     for missing in ("moderate_members", "manage_messages", "manage_roles", "manage_guild"):
         assert f"**{missing}**" in report.content
     assert report.allowed_mentions == {"parse": []}
+
+
+@pytest.mark.parametrize("zone", ["🕒" * 50, "Europe/" + "x" * 300, "../../etc/passwd"])
+async def test_a_hostile_time_zone_gets_the_localized_error_not_a_crash(world: World, zone: str) -> None:
+    body = await (await world.slash("owner", "setup", subcommand="tijdzone", options={"zone": zone})).wait_response()
+    assert body["data"]["flags"] & EPHEMERAL and "niets veranderd" in body["data"]["content"]
+    assert world.runtime is not None and (await world.runtime.guild_config(world.guild_id)).timezone is None
+    assert world.sandbox.internal_errors == []

@@ -15,9 +15,9 @@ from types import MappingProxyType
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from bot.domain.crisis import Lang
+from bot.domain.values import LANGUAGES, Lang
 
-LANGS: tuple[Lang, ...] = ("nl", "en")
+LANGS: tuple[Lang, ...] = LANGUAGES  # the one language set (bot.domain.values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.domain.values import TimeZone
 
 __all__ = ["SpamPolicy", "SpamThresholds"]
 
@@ -114,7 +116,7 @@ class SpamPolicy(BaseModel):
     night: SpamThresholds = Field(default_factory=SpamThresholds.night_defaults)
     night_start: time = time(23, 0)
     night_end: time = time(7, 0)
-    timezone: str = "Europe/Brussels"
+    timezone: TimeZone = "Europe/Brussels"  # set from general.timezone / the guild, never configured here
     exempt_role_ids: frozenset[int] = frozenset()
     exempt_channel_ids: frozenset[int] = frozenset()
     timeout_minutes: int = Field(default=720, ge=1, le=40320, description="Discord allows at most 28 days")
@@ -123,15 +125,6 @@ class SpamPolicy(BaseModel):
     member_window_seconds: Seconds = Field(
         default=60, ge=5, le=3600, description="one MEMBER verdict per account per window; later messages only deleted"
     )
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            _zone(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
 
     @field_validator("night_start", "night_end")
     @classmethod

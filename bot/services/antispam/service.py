@@ -82,7 +82,7 @@ class AntispamService:
     # ------------------------------------------------------------------ settings
     async def _load(self, guild_id: int) -> tuple[AntispamSettings, GuildConfig]:
         config = await self.runtime.guild_config(guild_id)
-        defaults = section_defaults(self.runtime.settings.antispam, config.timezone)
+        defaults = section_defaults(self.runtime.settings.antispam, self.runtime.zone_of(config))
         return await self.runtime.guild_settings.get(guild_id, SECTION, defaults), config
 
     async def settings(self, guild_id: int) -> AntispamSettings:
@@ -91,7 +91,7 @@ class AntispamService:
     async def update_settings(self, guild_id: int, changes: dict[str, Any]) -> AntispamSettings:
         """Validate and store overrides (raises ``InvalidSetting``); the detector sees them at once."""
         config = await self.runtime.guild_config(guild_id)
-        defaults = section_defaults(self.runtime.settings.antispam, config.timezone)
+        defaults = section_defaults(self.runtime.settings.antispam, self.runtime.zone_of(config))
         return await self.runtime.guild_settings.update(guild_id, SECTION, defaults, changes)
 
     async def _settings_changed(self, guild_id: int, section: str) -> None:

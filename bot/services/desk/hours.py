@@ -59,15 +59,16 @@ class DeskHours:
 
     @property
     def defaults(self) -> OfficeHoursConfig:
-        return self._runtime.settings.hours
+        """The deployment's hours in the deployment's zone (``general.timezone``)."""
+        return self._runtime.settings.hours.model_copy(update={"timezone": self._runtime.zone_of(None)})
 
     async def config(self, guild_id: int | None) -> OfficeHoursConfig:
         """The guild's hours; the time zone set with ``/setup tijdzone`` wins over the configured one."""
         if guild_id is None:
             return self.defaults
         base = await self._runtime.guild_settings.get(guild_id, SECTION, self.defaults)
-        zone = (await self._runtime.guild_config(guild_id)).timezone
-        return base.model_copy(update={"timezone": zone}) if zone and zone != base.timezone else base
+        zone = self._runtime.zone_of(await self._runtime.guild_config(guild_id))
+        return base if zone == base.timezone else base.model_copy(update={"timezone": zone})
 
     async def office_hours(self, guild_id: int | None) -> OfficeHours:
         config = await self.config(guild_id)

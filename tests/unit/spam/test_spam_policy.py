@@ -41,7 +41,7 @@ def test_policy_out_of_range_names_the_field(field: str, value: object) -> None:
 
 
 def test_unknown_zone_and_unknown_field_are_refused() -> None:
-    with pytest.raises(ValidationError, match="unknown time zone"):
+    with pytest.raises(ValidationError, match="is not an IANA time zone"):
         SpamPolicy(timezone="Mars/Olympus_Mons")
     with pytest.raises(ValidationError, match="burst_maximum"):
         SpamThresholds(burst_maximum=3)  # type: ignore[call-arg]
