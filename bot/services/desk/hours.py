@@ -83,6 +83,10 @@ class DeskHours:
     async def policy(self, guild_id: int | None) -> DeskPolicy:
         return DeskPolicy(await self.office_hours(guild_id), self._detector, self._help_lines)
 
+    def is_crisis(self, text: str) -> bool:
+        """The crisis decision from the text alone (no stored state): safe to make while storage is away."""
+        return self._detector.matches(text) is not None
+
     @property
     def help_lines(self) -> tuple[HelpLine, ...]:
         return self._help_lines

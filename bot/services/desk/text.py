@@ -23,6 +23,8 @@ class UiKeys:
 
     UNREACHABLE = "desk_ui.youth.unreachable"
     OPENED = "desk_ui.youth.opened"
+    OUTAGE_CRISIS = "desk_ui.youth.outage_crisis"
+    OUTAGE_RECEIVED = "desk_ui.youth.outage_received"
     STOPPED = "desk_ui.youth.stopped"
     NOTHING_TO_STOP = "desk_ui.youth.nothing_to_stop"
     TALK_OPENED = "desk_ui.talk.opened"
@@ -36,6 +38,7 @@ class UiKeys:
     RELAY_AFTER_HOURS = "desk_ui.relay.after_hours"
     RELAY_BUTTON = "desk_ui.relay.button"
     STAFF_REOPENED = "desk_ui.staff.reopened"
+    STAFF_DURING_OUTAGE = "desk_ui.staff.during_outage"
     STAFF_YOUTH_STOPPED = "desk_ui.staff.youth_stopped"
     STAFF_CLOSED = "desk_ui.staff.closed"
     STAFF_REOPENED_BY = "desk_ui.staff.reopened_by"

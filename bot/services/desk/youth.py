@@ -6,14 +6,16 @@ is done in the staff thread, so a Discord hiccup on the team's side never delays
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.adapters.replies import escape
 from bot.db.models import DeskConversation
-from bot.domain.desk import ConversationStatus, Msg, YouthDecision, msg, welcome
+from bot.domain.desk import ConversationStatus, Msg, YouthDecision, msg, welcome, when_params
 from bot.domain.desk.config import is_stop
 from bot.services.desk.core import DeskCore
 from bot.services.desk.port import Button, MemberInfo
@@ -21,6 +23,30 @@ from bot.services.desk.store import new_conversation, put_state, state_of
 from bot.services.desk.text import MAX_MESSAGE, MENTION_ROOM, UiKeys, pack
 
 log = logging.getLogger("happymood.desk")
+
+STORAGE_WAIT_SECONDS = 3.0  # how long a youth's first answer may wait for the database
+RETRY_SECONDS = 5.0  # how often waiting DMs are retried when no new DM arrives
+WAITING_MAX = 1000  # DMs kept in memory while the database is away (oldest kept; newer ones logged at ERROR)
+
+
+@dataclass
+class Progress:
+    """How far one DM got, so a retry after an outage does only what is still missing (nothing doubled)."""
+
+    answered: bool = False
+    relayed: bool = False
+    counted: bool = False
+
+
+@dataclass
+class Waiting:
+    """A DM that arrived while the database was away: replayed in order once it is back."""
+
+    user_id: int
+    text: str
+    attachments: tuple[str, ...]
+    at: datetime
+    progress: Progress = field(default_factory=Progress)
 
 
 @dataclass(frozen=True)
@@ -34,11 +60,83 @@ class YouthDesk:
     def __init__(self, core: DeskCore) -> None:
         self.core = core
         self._last_welcome: dict[int, datetime] = {}  # guild -> last channel welcome (in memory: a courtesy limit)
+        self._waiting: deque[Waiting] = deque()
+        self._replay_lock = asyncio.Lock()
+        self._retry: asyncio.Task[None] | None = None
+
+    @property
+    def waiting(self) -> int:
+        """DMs received during a database outage and not yet delivered to the team."""
+        return len(self._waiting)
 
     # -- a DM ------------------------------------------------------------------------------------------
 
     async def on_dm(self, user_id: int, text: str, attachments: Sequence[str] = ()) -> None:
-        """A youth wrote to the bot in DM."""
+        """A youth wrote to the bot in DM: answered at once, also when the database is away or slow.
+
+        While the database cannot be reached within :data:`STORAGE_WAIT_SECONDS`, the youth gets the answer
+        that needs no stored state (the help lines when the text is a crisis, else "we got it"), and the DM is
+        kept in memory and delivered to the team, in order and counted once, as soon as storage is back.
+        """
+        progress = Progress()
+        if self._waiting:
+            await self.replay()
+        if self._waiting:  # still away: keep the order, answer from memory
+            await self._during_outage(user_id, text, attachments, progress)
+            return
+        try:
+            async with asyncio.timeout(STORAGE_WAIT_SECONDS):
+                await self._on_dm(user_id, text, attachments, progress)
+        except Exception:
+            log.error("desk: storage unavailable, youth answered from memory and DM queued", exc_info=True)
+            await self._during_outage(user_id, text, attachments, progress)
+
+    async def _during_outage(self, user_id: int, text: str, attachments: Sequence[str], progress: Progress) -> None:
+        if not progress.answered:
+            crisis = self.core.hours.is_crisis(text)
+            key = UiKeys.OUTAGE_CRISIS if crisis else UiKeys.OUTAGE_RECEIVED
+            for chunk in self.core.text.youth(msg(key, help_lines=self.core.help_lines())):
+                await self.core.port.dm(user_id, chunk)
+            progress.answered = True
+        if is_stop(text) and not attachments:
+            return  # nothing to relay; the youth can say stop again once we are back
+        if len(self._waiting) >= WAITING_MAX:
+            log.error("desk: outage queue full, a youth's DM could not be kept", extra={"waiting": len(self._waiting)})
+            return
+        self._waiting.append(Waiting(user_id, text, tuple(attachments), self.core.now(), progress))
+        if self._retry is None or self._retry.done():
+            self._retry = asyncio.create_task(self._retry_until_delivered())
+
+    async def _retry_until_delivered(self) -> None:
+        while self._waiting:
+            await asyncio.sleep(RETRY_SECONDS)
+            await self.replay()
+
+    async def replay(self) -> int:
+        """Deliver the DMs kept during an outage, oldest first; stops at the first that still fails."""
+        done = 0
+        async with self._replay_lock:
+            while self._waiting:
+                item = self._waiting[0]
+                try:
+                    async with asyncio.timeout(STORAGE_WAIT_SECONDS):
+                        await self._on_dm(item.user_id, item.text, item.attachments, item.progress, during=item.at)
+                except Exception:
+                    log.error("desk: storage still unavailable, %d DM(s) waiting", len(self._waiting))
+                    break
+                self._waiting.popleft()
+                done += 1
+        return done
+
+    async def _on_dm(
+        self,
+        user_id: int,
+        text: str,
+        attachments: Sequence[str],
+        progress: Progress,
+        *,
+        during: datetime | None = None,
+    ) -> None:
         if is_stop(text) and not attachments:
             for chunk in self.core.text.youth(await self.stop(user_id)):
                 await self.core.port.dm(user_id, chunk)
@@ -48,8 +146,9 @@ class YouthDesk:
             unreachable = msg(UiKeys.UNREACHABLE, help_lines=self.core.help_lines())
             for chunk in self.core.text.youth(unreachable):
                 await self.core.port.dm(user_id, chunk)
+            progress.answered = True
             return
-        await self.contact(guild_id, user_id, text, attachments)
+        await self.contact(guild_id, user_id, text, attachments, progress=progress, during=during)
 
     async def on_talk(self, user_id: int, guild_id: int | None) -> Msg:
         """The "Praat met ons" button (in the welcome channel or a DM); returns the ephemeral answer."""
@@ -67,13 +166,28 @@ class YouthDesk:
         return msg(UiKeys.TALK_OPENED if outcome.opened else UiKeys.TALK_ALREADY_OPEN)
 
     async def contact(
-        self, guild_id: int, user_id: int, text: str, attachments: Sequence[str], *, via_button: bool = False
+        self,
+        guild_id: int,
+        user_id: int,
+        text: str,
+        attachments: Sequence[str],
+        *,
+        via_button: bool = False,
+        progress: Progress | None = None,
+        during: datetime | None = None,
     ) -> ContactOutcome:
         async with self.core.locks.hold((guild_id, user_id)):
-            return await self._contact(guild_id, user_id, text, attachments, via_button)
+            return await self._contact(guild_id, user_id, text, attachments, via_button, progress or Progress(), during)
 
     async def _contact(
-        self, guild_id: int, user_id: int, text: str, attachments: Sequence[str], via_button: bool
+        self,
+        guild_id: int,
+        user_id: int,
+        text: str,
+        attachments: Sequence[str],
+        via_button: bool,
+        progress: Progress,
+        during: datetime | None,
     ) -> ContactOutcome:
         core = self.core
         now = core.now()
@@ -86,13 +200,17 @@ class YouthDesk:
         replies = list(decision.replies)
         if stop_button and not replies:
             replies.append(msg(UiKeys.OPENED))
-        dm_ok = await self._send(user_id, replies, stop_button)
+        dm_ok = True
+        if not progress.answered:
+            dm_ok = await self._send(user_id, replies, stop_button)
+            progress.answered = True
 
         member = await core.port.member(guild_id, user_id)
         put_state(row, decision.apply(before))
         reaches_thread = decision.relay or bool(decision.staff_notes)
-        if reaches_thread:
-            await self._to_thread(row, member, decision, before.status, text, attachments, via_button)
+        if reaches_thread and not progress.relayed:
+            await self._to_thread(row, member, decision, before.status, text, attachments, via_button, during)
+            progress.relayed = True
         if reaches_thread and decision.after_hours:
             row.after_hours_count = (row.after_hours_count or 0) + 1
             row.first_after_hours_at = row.first_after_hours_at or now
@@ -104,8 +222,9 @@ class YouthDesk:
             await core.cancel_forget(row.id)
         if reaches_thread and decision.after_hours:
             await core.ensure_opening(guild_id)
-        if decision.relay:
+        if decision.relay and not progress.counted:
             await core.record_contact(guild_id, member, decision.after_hours)
+            progress.counted = True
         return ContactOutcome(opened=decision.open_thread, blocked=decision.refuse_blocked, dm_ok=dm_ok)
 
     async def _send(self, user_id: int, replies: Sequence[Msg], stop_button: bool) -> bool:
@@ -126,6 +245,7 @@ class YouthDesk:
         text: str,
         attachments: Sequence[str],
         via_button: bool,
+        during: datetime | None = None,
     ) -> None:
         core = self.core
         guild_id = row.guild_id
@@ -142,6 +262,9 @@ class YouthDesk:
             await core.set_urgent(guild_id, row.thread_id, True)
 
         notes = [core.text.staff(note, lang) for note in decision.staff_notes]
+        if during is not None:
+            tz = (await core.hours.office_hours(guild_id)).tz
+            notes.insert(0, core.text.staff(msg(UiKeys.STAFF_DURING_OUTAGE, **when_params("at", during, tz)), lang))
         if decision.open_thread and previous is ConversationStatus.CLOSED:
             notes.insert(0, core.text.staff(msg(UiKeys.STAFF_REOPENED), lang))
         role = await core.outreacher_role(guild_id) if decision.notify_staff else None

@@ -1,0 +1,105 @@
+"""The desk never drops a youth: with the database away, the first answer still goes out, and every DM
+reaches the team in order, counted once, as soon as storage is back."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from bot.services.desk import youth as youth_module
+
+from .conftest import GUILD, OTHER, YOUTH, DeskWorld
+
+CRISIS = "ik wil niet meer leven"
+
+
+def break_storage(desk: DeskWorld, monkeypatch: pytest.MonkeyPatch, *, hang: bool = False) -> None:
+    store = desk.service.youth.core.store
+
+    async def unreachable(*_args: Any, **_kwargs: Any) -> Any:
+        if hang:
+            await asyncio.sleep(3600)
+        raise ConnectionRefusedError("database unreachable")
+
+    monkeypatch.setattr(store, "conversation", unreachable)
+
+
+def count_contacts(desk: DeskWorld, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    ledger = desk.runtime.contacts
+    real = ledger.record
+
+    async def spy(guild_id: int, person: Any, *args: Any, **kwargs: Any) -> bool:
+        calls.append(person.user_id)
+        return await real(guild_id, person, *args, **kwargs)
+
+    monkeypatch.setattr(ledger, "record", spy)
+    return calls
+
+
+@pytest.mark.parametrize("hang", [False, True], ids=["refused", "hanging"])
+async def test_during_an_outage_youths_are_answered_and_every_dm_arrives_afterwards_once(
+    desk: DeskWorld, monkeypatch: pytest.MonkeyPatch, hang: bool
+) -> None:
+    monkeypatch.setattr(youth_module, "STORAGE_WAIT_SECONDS", 0.2)
+    counted = count_contacts(desk, monkeypatch)
+    with monkeypatch.context() as outage:
+        break_storage(desk, outage, hang=hang)
+        await desk.youth_writes(CRISIS)
+        await desk.youth_writes("hallo?", user=OTHER)
+        await desk.youth_writes("nog iets", user=YOUTH)
+        assert desk.service.youth.waiting == 3
+
+    [first_answer, second_answer] = desk.port.dms_to(YOUTH)
+    assert "1813" in first_answer and "niet alleen" in first_answer  # the help lines, at once
+    assert "goed aangekomen" in second_answer
+    assert "goed aangekomen" in desk.port.dms_to(OTHER)[0]
+    assert counted == []
+
+    assert await desk.service.youth.replay() == 3
+    assert desk.service.youth.waiting == 0
+    assert len(desk.port.dms_to(YOUTH)) == 2 and len(desk.port.dms_to(OTHER)) == 1  # nothing answered twice
+    assert counted == [YOUTH, OTHER, YOUTH]  # every DM counted, once
+    row = await desk.service.youth.core.store.conversation(GUILD, YOUTH)
+    assert row is not None and row.thread_id is not None
+    thread = "\n".join(desk.port.in_thread(row.thread_id))
+    assert thread.index("ik wil niet meer leven") < thread.index("nog iets")  # in order
+    assert "tijdens een storing" in thread
+
+    await desk.youth_writes("alles ok nu")  # storage is back: the normal path, no replays left
+    assert counted == [YOUTH, OTHER, YOUTH, YOUTH]
+
+
+async def test_a_dm_while_others_still_wait_keeps_its_place_in_line(
+    desk: DeskWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(youth_module, "STORAGE_WAIT_SECONDS", 0.2)
+    with monkeypatch.context() as outage:
+        break_storage(desk, outage)
+        await desk.youth_writes("eerste")
+    await desk.youth_writes("tweede")  # storage is back: the waiting DM goes first
+    row = await desk.service.youth.core.store.conversation(GUILD, YOUTH)
+    assert row is not None and row.thread_id is not None
+    thread = "\n".join(desk.port.in_thread(row.thread_id))
+    assert thread.index("eerste") < thread.index("tweede")
+
+
+async def test_waiting_dms_are_delivered_without_a_new_dm_once_storage_is_back(
+    desk: DeskWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(youth_module, "STORAGE_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(youth_module, "RETRY_SECONDS", 0.05)
+    with monkeypatch.context() as outage:
+        break_storage(desk, outage)
+        await desk.youth_writes(CRISIS)
+        await asyncio.sleep(0.2)  # retries fail while storage is away; the DM keeps waiting
+        assert desk.service.youth.waiting == 1
+    for _ in range(100):
+        if not desk.service.youth.waiting:
+            break
+        await asyncio.sleep(0.05)
+    assert desk.service.youth.waiting == 0
+    row = await desk.service.youth.core.store.conversation(GUILD, YOUTH)
+    assert row is not None and row.thread_id is not None and desk.port.in_thread(row.thread_id)
