@@ -26,42 +26,90 @@ __all__ = ["Lang"]
 
 DEFAULT_PHRASES_NL: tuple[str, ...] = (
     "zelfmoord*",
-    "ik wil dood",
-    "ik wil niet meer leven",
-    "ik wil er niet meer zijn",
-    "ik zie het niet meer zitten",
-    "ik wil er een einde aan maken",
+    "zelfmord*",
+    "wil dood",
+    "wil doodgaan",
+    "wil sterven",
+    "wil niet meer leven",
+    "wil nie meer leven",
+    "wil niet verder leven",
+    "wil niet meer verder leven",
+    "wil er niet meer zijn",
+    "wil er nie meer zijn",
+    "wil hier niet meer zijn",
+    "zie het niet meer zitten",
+    "zie het nie meer zitten",
+    "er een einde aan maken",
+    "er een eind aan maken",
     "een einde aan mijn leven",
+    "een eind aan mijn leven",
+    "stoppen met leven",
+    "verdwijnen voor altijd",
+    "voor altijd verdwijnen",
+    "beter af zonder mij",
+    "beter af zonder mn",
+    "leven heeft geen zin",
+    "leven geen zin meer",
+    "kan niet meer verder",
     "mezelf van kant maken",
     "mezelf doden",
     "mezelf ombrengen",
     "mezelf ophangen",
     "mezelf iets aandoen",
     "mezelf pijn doen",
+    "doe mezelf pijn",
     "mezelf snijden",
+    "mezelf gesneden",
     "ik snijd mezelf",
     "ik snij mezelf",
     "zelfbeschadiging",
     "automutilatie",
     "niet meer wakker worden",
+    "niet meer wakker word",
 )
 DEFAULT_PHRASES_EN: tuple[str, ...] = (
     "suicid*",
+    "suicde",
+    "sucide",
     "kill myself",
+    "kill herself",
+    "kill himself",
+    "kill themselves",
     "kms",
-    "want to die",
+    "want* to die",
     "wanna die",
+    "wish i was dead",
+    "wish i were dead",
     "end my life",
     "end it all",
+    "going to end it",
+    "gonna end it",
     "dont want to live",
     "dont want to be alive",
+    "dont want to be here",
     "no reason to live",
     "better off dead",
+    "better off without me",
+    "disappear forever",
+    "cant go on",
+    "done with life",
+    "stop living",
+    "wont be here tomorrow",
     "unalive myself",
     "hurt myself",
     "cut myself",
     "cutting myself",
     "self harm*",
+)
+
+# Everyday phrases that contain a crisis word but are not a crisis: taken out before matching.
+DEFAULT_NOT_CRISIS: tuple[str, ...] = (
+    "zelfmoordlijn",
+    "zelfmoordpreventie",
+    "suicide prevention",
+    "suicide hotline",
+    "suicide squad",
+    "dood graag",
 )
 
 # Filler words that may not sit inside a gapped phrase: they turn its meaning around.
@@ -130,10 +178,12 @@ class CrisisDetector:
         phrases_en: Iterable[str] = DEFAULT_PHRASES_EN,
         *,
         max_gap: int = 2,
+        not_crisis: Iterable[str] = DEFAULT_NOT_CRISIS,
     ) -> None:
         if max_gap < 0:
             raise ValueError("max_gap must be 0 or more")
         self.max_gap = max_gap
+        self._not_crisis = tuple(tuple(normalize_words(phrase)) for phrase in not_crisis if normalize_words(phrase))
         self._lists: tuple[tuple[Lang, tuple[Pattern, ...]], ...] = (
             ("nl", _compile_all(phrases_nl)),
             ("en", _compile_all(phrases_en)),
@@ -142,13 +192,22 @@ class CrisisDetector:
 
     def matches(self, text: str) -> CrisisMatch | None:
         """The first list (Dutch, then English) with a phrase in ``text``, else None."""
-        words = normalize_words(text)
+        words = self._without_everyday(normalize_words(text))
         if not words:
             return None
         for language, patterns in self._lists:
             if any(self._found(words, pattern) for pattern in patterns):
                 return CrisisMatch(language)
         return None
+
+    def _without_everyday(self, words: list[str]) -> list[str]:
+        """``words`` with every everyday phrase ("zelfmoordlijn", "dood graag") replaced by a neutral word."""
+        for phrase in self._not_crisis:
+            size = len(phrase)
+            for pos in range(len(words) - size + 1):
+                if tuple(words[pos : pos + size]) == phrase:
+                    words[pos : pos + size] = ["_"] * size
+        return words
 
     def _found(self, words: Sequence[str], pattern: Pattern) -> bool:
         for pos in range(len(words)):
@@ -252,6 +311,7 @@ class SafetyConfig(BaseModel):
     crisis_phrases_nl: list[str] = Field(default_factory=lambda: list(DEFAULT_PHRASES_NL), min_length=1)
     crisis_phrases_en: list[str] = Field(default_factory=lambda: list(DEFAULT_PHRASES_EN), min_length=1)
     max_gap: int = Field(default=2, ge=0, le=5)
+    not_crisis: list[str] = Field(default_factory=lambda: list(DEFAULT_NOT_CRISIS))
 
     @field_validator("crisis_phrases_nl", "crisis_phrases_en")
     @classmethod
@@ -262,7 +322,9 @@ class SafetyConfig(BaseModel):
         return phrases
 
     def detector(self) -> CrisisDetector:
-        return CrisisDetector(self.crisis_phrases_nl, self.crisis_phrases_en, max_gap=self.max_gap)
+        return CrisisDetector(
+            self.crisis_phrases_nl, self.crisis_phrases_en, max_gap=self.max_gap, not_crisis=self.not_crisis
+        )
 
 
 def format_help_lines(lines: Sequence[HelpLine], lang: Lang) -> str:
