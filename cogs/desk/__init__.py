@@ -58,7 +58,27 @@ class DeskCog(commands.Cog):
             return self._handle(message)
         if self._in_desk_thread(message, seen.config) or self._mentions_outreacher(message, seen.config):
             return self._handle(message)
+        if self._youth_in_crisis(message, seen.config):
+            return self._public_crisis(message)
         return None
+
+    def _youth_in_crisis(self, message: discord.Message, config: GuildConfig) -> bool:
+        """Crisis words from a youth in a server channel (staff quoting a phrase is not a crisis)."""
+        if not isinstance(message.author, discord.Member) or not self.service.youth.core.hours.is_crisis(
+            message.content
+        ):
+            return False
+        who = person(message.author)
+        return Access(config).is_youth(who.role_ids, who.is_admin, who.is_bot, who.permissions)
+
+    async def _public_crisis(self, message: discord.Message) -> None:
+        assert message.guild is not None
+        try:
+            await self.service.youth.on_public_crisis(
+                message.guild.id, message.author.id, message.channel.id, message.id
+            )
+        except Exception:
+            log.exception("desk could not answer crisis words in a channel")
 
     async def _handle(self, message: discord.Message) -> None:
         attachments = [a.url for a in message.attachments]

@@ -503,3 +503,36 @@ async def test_a_join_flood_gets_one_welcome_not_one_per_account(desk: Desk) -> 
     await w.sandbox.add_member(w.guild_id, late, roles=[w.roles["youth"]])
     await desk.quiet()
     assert any(p.content.startswith(f"<@{late}>") for p in w.sandbox.channel_messages(welcome))  # a minute later
+
+
+async def test_crisis_words_in_a_channel_get_help_lines_privately_and_the_team_a_link(desk: Desk) -> None:
+    w, outreacher = desk.w, desk.w.roles["outreacher"]
+    general = w.channels["general"]
+    await desk.at(local(2026, 12, 2, 14, 0))  # by day: the team is pinged once
+    before = len(w.sandbox.requests)
+    posted = await w.sandbox.post_message(general, w.users["youth1"], "ik wil er niet meer zijn eerlijk")
+    await desk.quiet(after=before)
+    [private] = desk.dms("youth1")
+    assert "1813" in private.content and "niet alleen" in private.content
+    assert "eerlijk" not in private.content
+    [notice] = [m for m in w.sandbox.channel_messages(w.channels["staff_desk"]) if "crisis" in m.content]
+    assert f"/channels/{w.guild_id}/{general}/{posted['id']}" in notice.content
+    assert "eerlijk" not in notice.content and "niet meer zijn" not in notice.content  # a link, never a copy
+    assert notice.mention_role_ids == [outreacher]
+    assert [m for m in w.sandbox.channel_messages(general) if m.author_id == w.app.user_id] == []
+
+    await desk.at(local(2026, 12, 2, 23, 30))  # at night: help lines at once, nobody woken up
+    w.sandbox.set_dms_open(w.users["youth2"], False)
+    before = len(w.sandbox.requests)
+    await w.sandbox.post_message(general, w.users["youth2"], "i want to end it all")
+    await desk.quiet(after=before)
+    [public] = [m for m in w.sandbox.channel_messages(general) if m.author_id == w.app.user_id]
+    assert "1813" in public.content and "end it all" not in public.content
+    night = [m for m in w.sandbox.channel_messages(w.channels["staff_desk"]) if "crisis" in m.content][-1]
+    assert night.mention_role_ids == [] and "❌" in night.content
+
+    before_staff = len(w.sandbox.channel_messages(w.channels["staff_desk"]))
+    await w.sandbox.post_message(general, w.users["sam"], "zeg nooit 'ik wil dood' als grap")  # staff quoting
+    await desk.quiet()
+    assert len(w.sandbox.channel_messages(w.channels["staff_desk"])) == before_staff
+    assert desk.dms("sam") == []

@@ -307,6 +307,29 @@ class YouthDesk:
 
     # -- the server ------------------------------------------------------------------------------------
 
+    async def on_public_crisis(self, guild_id: int, user_id: int, channel_id: int, message_id: int) -> None:
+        """A youth wrote crisis words in a server channel: help lines privately at once, any hour; the team is told.
+
+        The youth's words are never repeated (not to the channel, not to the team): the staff desk gets a link.
+        """
+        core = self.core
+        lines = core.help_lines()
+        sent = True
+        for chunk in core.text.youth(msg(UiKeys.PUBLIC_CRISIS_DM, help_lines=lines)):
+            sent = await core.port.dm(user_id, chunk) and sent
+        if not sent:  # DMs closed: a short public reply, without their words
+            for index, chunk in enumerate(core.text.youth(msg(UiKeys.PUBLIC_CRISIS_REPLY, help_lines=lines))):
+                await core.port.post(channel_id, chunk, reply_to=message_id if index == 0 else None)
+        desk = await core.staff_desk(guild_id)
+        if desk is None:
+            log.error("desk: crisis words in a channel and no staff desk to tell", extra={"guild_id": guild_id})
+            return
+        policy = await core.hours.policy(guild_id)
+        role = await core.outreacher_role(guild_id) if policy.hours.is_open(core.now()) else None
+        link = f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+        notice = msg(UiKeys.STAFF_PUBLIC_CRISIS, user=f"<@{user_id}>", link=link, dm="✅" if sent else "❌")
+        await core.port.post(desk, core.text.staff(notice, await core.staff_lang(guild_id)), ping_role=role)
+
     async def on_mention(self, guild_id: int, user_id: int, channel_id: int, message_id: int) -> bool:
         """A youth mentioned an outreacher (or the role); after hours they get one short reply per night."""
         core = self.core
