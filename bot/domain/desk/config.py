@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -24,6 +24,18 @@ def parse_duration(text: str) -> timedelta:
     if amount <= 0:
         raise ValueError(f"{text!r} must be longer than zero")
     return timedelta(**{_UNITS[found.group(2)]: amount})
+
+
+def ends_at(start: datetime, length: timedelta, tz: tzinfo) -> datetime:
+    """``start + length``, where whole days end at the same local wall-clock time, DST or not.
+
+    A block of ``7d`` set on Saturday 12:00 before the clocks go forward ends the next Saturday at 12:00
+    local time, not 13:00; hours and minutes are exact durations.
+    """
+    if length % timedelta(days=1):
+        return start + length
+    local = start.astimezone(tz).replace(tzinfo=None) + length
+    return local.replace(tzinfo=tz).astimezone(UTC)
 
 
 def parse_day(text: str) -> date:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.db.models import DeskConversation
 from bot.domain.desk import ConversationStatus, Keys, Localized, help_lines_param, msg
-from bot.domain.desk.config import DeskConfig, DeskGuildOptions, WelcomeMode
+from bot.domain.desk.config import DeskConfig, DeskGuildOptions, WelcomeMode, ends_at
 from bot.domain.guild_config import Access, RoleName
 from bot.domain.ledger.kinds import ContactKind
 from bot.runtime import Runtime
@@ -163,7 +163,8 @@ class DeskCore:
         """A closed conversation's link is deleted after the retention period, and never while a block runs."""
         if row.status != ConversationStatus.CLOSED.value or row.closed_at is None:
             return
-        due = row.closed_at + timedelta(days=self.config.link_retention_days)
+        zone = (await self.hours.office_hours(row.guild_id)).tz
+        due = ends_at(row.closed_at, timedelta(days=self.config.link_retention_days), zone)
         if row.blocked_until is not None:
             due = max(due, row.blocked_until)
         await self.runtime.scheduler.schedule(

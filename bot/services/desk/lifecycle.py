@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.db.models import DeskConversation
 from bot.domain.desk import ConversationStatus, Msg, msg, when_params
-from bot.domain.desk.config import parse_duration
+from bot.domain.desk.config import ends_at, parse_duration
 from bot.scheduling import Job
 from bot.services.desk.core import DELIVER, OPENING, DeskCore, DeskInputError
 from bot.services.desk.store import waiting_of
@@ -82,6 +82,8 @@ class DeskLifecycle:
         until = core.now() + length
 
         async def blocking(row: DeskConversation) -> None:
+            nonlocal until  # whole days end at the same local time: the guild's zone is known from the row
+            until = ends_at(core.now(), length, (await core.hours.office_hours(row.guild_id)).tz)
             row.blocked_until = until
 
         row = await self._change(thread_id, blocking)

@@ -181,3 +181,17 @@ def test_renders_with_the_i18n_layer() -> None:
         "It's after opening hours. Your answer will be sent on **02/12 at 10:00**. Time for yourself! "
         'Really urgent? Choose "send now — urgent".',
     ]
+
+
+def test_whole_days_end_at_the_same_local_time_across_dst() -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.desk.config import ends_at, parse_duration
+
+    bxl = ZoneInfo("Europe/Brussels")
+    spring = datetime(2027, 3, 27, 12, 0, tzinfo=bxl)  # the clocks go forward on Sunday 28 March
+    assert ends_at(spring, parse_duration("7d"), bxl).astimezone(bxl) == datetime(2027, 4, 3, 12, 0, tzinfo=bxl)
+    autumn = datetime(2026, 10, 24, 20, 0, tzinfo=bxl)  # and back on Sunday 25 October
+    assert ends_at(autumn, parse_duration("1w"), bxl).astimezone(bxl) == datetime(2026, 10, 31, 20, 0, tzinfo=bxl)
+    assert ends_at(spring, parse_duration("12u"), bxl) == spring.astimezone(UTC) + timedelta(hours=12)  # exact
