@@ -536,3 +536,20 @@ async def test_crisis_words_in_a_channel_get_help_lines_privately_and_the_team_a
     await desk.quiet()
     assert len(w.sandbox.channel_messages(w.channels["staff_desk"])) == before_staff
     assert desk.dms("sam") == []
+
+
+async def test_a_deleted_conversation_thread_is_replaced_and_the_message_relayed_there(desk: Desk) -> None:
+    w = desk.w
+    await desk.at(local(2026, 12, 2, 14, 0))
+    await desk.dm("youth1", "hoi, eerste bericht")
+    old = desk.thread("youth1")
+    await w.sandbox.delete_channel(old)
+    await w.sandbox.flush()
+    await desk.dm("youth1", "ben je daar nog?")
+    new = desk.thread("youth1")
+    assert new.id != old.id
+    texts = [m.content for m in desk.in_thread("youth1")]
+    assert any("bestaat niet meer" in t for t in texts) and any("ben je daar nog?" in t for t in texts)
+    assert texts.index(next(t for t in texts if "bestaat niet meer" in t)) < texts.index(
+        next(t for t in texts if "ben je daar nog?" in t)
+    )

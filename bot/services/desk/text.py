@@ -41,6 +41,7 @@ class UiKeys:
     RELAY_BUTTON = "desk_ui.relay.button"
     STAFF_REOPENED = "desk_ui.staff.reopened"
     STAFF_DURING_OUTAGE = "desk_ui.staff.during_outage"
+    STAFF_THREAD_REPLACED = "desk_ui.staff.thread_replaced"
     STAFF_PUBLIC_CRISIS = "desk_ui.staff.public_crisis"
     STAFF_YOUTH_STOPPED = "desk_ui.staff.youth_stopped"
     STAFF_CLOSED = "desk_ui.staff.closed"

@@ -268,11 +268,29 @@ class YouthDesk:
         if decision.open_thread and previous is ConversationStatus.CLOSED:
             notes.insert(0, core.text.staff(msg(UiKeys.STAFF_REOPENED), lang))
         role = await core.outreacher_role(guild_id) if decision.notify_staff else None
-        if notes or role:
-            await core.port.post(row.thread_id, "\n".join(notes), ping_role=role)
+        posts: list[tuple[str, int | None]] = [("\n".join(notes), role)] if notes or role else []
         if decision.relay:
-            for chunk in self._relay_text(lang, decision.after_hours, text, attachments, via_button):
-                await core.port.post(row.thread_id, chunk)
+            posts += [
+                (chunk, None) for chunk in self._relay_text(lang, decision.after_hours, text, attachments, via_button)
+            ]
+        if not await self._post_all(row.thread_id, posts):  # the thread was deleted or is out of reach
+            log.error("desk thread gone, opening a new one", extra={"guild_id": guild_id, "thread_id": row.thread_id})
+            row.thread_id = await core.create_thread(guild_id, name, row.urgent)
+            if row.thread_id is None:
+                log.error(
+                    "desk: no thread could be opened, a youth's message is not relayed", extra={"guild_id": guild_id}
+                )
+                return
+            gone = core.text.staff(msg(UiKeys.STAFF_THREAD_REPLACED), lang)
+            await self._post_all(row.thread_id, [(gone, role), *((text_, None) for text_, _ in posts)])
+
+    async def _post_all(self, thread_id: int, posts: Sequence[tuple[str, int | None]]) -> bool:
+        """Post in order; False when the first post did not arrive (so nothing is half-posted in a dead thread)."""
+        for index, (text, role) in enumerate(posts):
+            posted = await self.core.port.post(thread_id, text, ping_role=role)
+            if posted is None and index == 0:
+                return False
+        return True
 
     def _relay_text(
         self, lang: str, after_hours: bool, text: str, attachments: Sequence[str], via_button: bool
