@@ -16,6 +16,7 @@ from bot.settings import TOKEN_ENV, ConfigError, Settings, load_settings, masked
 log = logging.getLogger("happymood")
 
 EXIT_CONFIG = 2
+EXIT_UNREACHABLE = 3  # Discord or the database could not be reached (a one-line message, no traceback)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -28,11 +29,19 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 async def _run(settings: Settings, token: str) -> int:
     import discord
+    from sqlalchemy.exc import DBAPIError
 
     from bot.app import create_bot
     from bot.runtime import build_runtime
 
-    runtime = await build_runtime(settings)
+    try:
+        runtime = await build_runtime(settings)
+    except (OSError, DBAPIError) as exc:
+        print(
+            f"happymood: could not open the database {masked(settings)['database']['url']}: {_reason(exc)}",
+            file=sys.stderr,
+        )
+        return EXIT_UNREACHABLE
     bot = create_bot(runtime)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -42,12 +51,24 @@ async def _run(settings: Settings, token: str) -> int:
     except discord.LoginFailure:
         print("happymood: Discord refused the token (LoginFailure); check the token.", file=sys.stderr)
         return 1
+    except (OSError, discord.GatewayNotFound, discord.DiscordServerError) as exc:
+        where = settings.discord.api_base
+        print(
+            f"happymood: could not connect to Discord at {where}: {_reason(exc)}; check the network.", file=sys.stderr
+        )
+        return EXIT_UNREACHABLE
     finally:
         if not bot.is_closed():
             await bot.close()
         await runtime.close()
     log.info("stopped cleanly")
     return 0
+
+
+def _reason(exc: BaseException) -> str:
+    """One line for a person: the error's type and its first line, never a traceback."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -94,6 +115,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
+    if args.database is not None and "://" not in args.database and Path(args.database).exists():
+        print(
+            f"happymood demo: {args.database} already exists; the demo tells its story on a fresh database. "
+            "Remove the file or give another --database path.",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
     return asyncio.run(run_demo(database=args.database, out=sys.stdout, verbose=args.verbose))
 
 

@@ -92,3 +92,25 @@ def test_check_masks_the_token(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert TOKEN not in result.stdout + result.stderr
     assert json.loads(result.stdout)["discord"]["token"] == "***set***"
+
+
+def test_run_without_network_reports_one_line_and_exits_3(tmp_path: Path) -> None:
+    env = {
+        "HAPPYMOOD_DISCORD__TOKEN": "not-a-real-token",
+        "HAPPYMOOD_DISCORD__API_BASE": "http://127.0.0.1:9/api/v10",  # the discard port: nothing listens
+        "HAPPYMOOD_DISCORD__GATEWAY_URL": "ws://127.0.0.1:9/",
+        "HAPPYMOOD_GENERAL__DATA_DIR": str(tmp_path),
+    }
+    done = _cli("run", env=env, cwd=tmp_path)
+    assert done.returncode == 3
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    [line] = [ln for ln in done.stderr.splitlines() if ln.startswith("happymood:")]
+    assert "could not connect to Discord at http://127.0.0.1:9/api/v10" in line
+
+
+def test_the_demo_refuses_an_existing_database_file_with_a_clear_line(tmp_path: Path) -> None:
+    existing = tmp_path / "demo.db"
+    existing.write_bytes(b"")
+    done = _cli("demo", "--database", str(existing), cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "already exists" in done.stderr and "--database" in done.stderr
