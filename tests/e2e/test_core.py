@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import discord
 import pytest
@@ -155,3 +159,34 @@ async def test_a_hostile_time_zone_gets_the_localized_error_not_a_crash(world: W
     assert body["data"]["flags"] & EPHEMERAL and "niets veranderd" in body["data"]["content"]
     assert world.runtime is not None and (await world.runtime.guild_config(world.guild_id)).timezone is None
     assert world.sandbox.internal_errors == []
+
+
+async def test_a_command_whose_data_is_out_of_reach_answers_in_time_that_it_is_unavailable(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert world.runtime is not None
+
+    @contextlib.asynccontextmanager
+    async def hanging() -> AsyncIterator[Any]:
+        await asyncio.sleep(3600)  # the database does not answer
+        yield None
+
+    monkeypatch.setattr(world.runtime.db, "session", hanging)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    body = await (await world.slash("noor", "lockdown", subcommand="status")).wait_response()
+    assert loop.time() - started < 3.0  # within Discord's deadline
+    assert body["data"]["flags"] & EPHEMERAL and "tijdelijk niet beschikbaar" in body["data"]["content"]
+
+
+async def test_a_deleted_channel_given_to_setup_kanaal_names_the_option_and_changes_nothing(world: World) -> None:
+    assert world.runtime is not None
+    before = await world.runtime.guild_config(world.guild_id)
+    gone = world.sandbox.channels[world.channels["chill"]]
+    await world.sandbox.delete_channel(gone)
+    await world.sandbox.flush()
+    i = await world.slash("owner", "setup", subcommand="kanaal", options={"functie": "mod_log", "kanaal": gone.id})
+    body = await i.wait_response()
+    assert body["data"]["flags"] & EPHEMERAL and "niets veranderd" in body["data"]["content"]
+    assert "**kanaal**" in body["data"]["content"]  # the option is named
+    assert await world.runtime.guild_config(world.guild_id) == before
