@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -182,3 +183,17 @@ async def desk(db_url: str, tmp_path: Path) -> AsyncIterator[DeskWorld]:
         yield world
     finally:
         await world.runtime.close()
+
+
+def count_contacts(desk: DeskWorld, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The user ids the desk records as contacts, in order (the real ledger still records them)."""
+    calls: list[int] = []
+    ledger = desk.runtime.contacts
+    real = ledger.record
+
+    async def spy(guild_id: int, person: Any, *args: Any, **kwargs: Any) -> bool:
+        calls.append(person.user_id)
+        return await real(guild_id, person, *args, **kwargs)
+
+    monkeypatch.setattr(ledger, "record", spy)
+    return calls

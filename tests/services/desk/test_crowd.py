@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import ScheduledAction
 
-from .conftest import GUILD, DeskWorld, local
+from .conftest import GUILD, DeskWorld, count_contacts, local
 
 
 @pytest.mark.parametrize("crowd", [10, 50])
@@ -20,14 +19,7 @@ async def test_a_crowd_of_first_dms_after_hours_is_answered_relayed_and_counted_
     youths = [7000 + i for i in range(crowd)]
     for user in youths:
         desk.port.add_member(GUILD, user, f"Youth {user}")
-    counted: list[int] = []
-    real = desk.runtime.contacts.record
-
-    async def spy(guild_id: int, person: Any, *args: Any, **kwargs: Any) -> bool:
-        counted.append(person.user_id)
-        return await real(guild_id, person, *args, **kwargs)
-
-    monkeypatch.setattr(desk.runtime.contacts, "record", spy)
+    counted = count_contacts(desk, monkeypatch)
     await desk.clock.set(local(2026, 12, 2, 22, 30))
 
     await asyncio.gather(*(desk.youth_writes(f"hoi, ik ben {user}", user=user) for user in youths))

@@ -10,7 +10,7 @@ import pytest
 
 from bot.services.desk import youth as youth_module
 
-from .conftest import GUILD, OTHER, YOUTH, DeskWorld
+from .conftest import GUILD, OTHER, YOUTH, DeskWorld, count_contacts
 
 CRISIS = "ik wil niet meer leven"
 
@@ -24,19 +24,6 @@ def break_storage(desk: DeskWorld, monkeypatch: pytest.MonkeyPatch, *, hang: boo
         raise ConnectionRefusedError("database unreachable")
 
     monkeypatch.setattr(store, "conversation", unreachable)
-
-
-def count_contacts(desk: DeskWorld, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    ledger = desk.runtime.contacts
-    real = ledger.record
-
-    async def spy(guild_id: int, person: Any, *args: Any, **kwargs: Any) -> bool:
-        calls.append(person.user_id)
-        return await real(guild_id, person, *args, **kwargs)
-
-    monkeypatch.setattr(ledger, "record", spy)
-    return calls
 
 
 @pytest.mark.parametrize("hang", [False, True], ids=["refused", "hanging"])
