@@ -42,6 +42,7 @@ class UiKeys:
     STAFF_REOPENED = "desk_ui.staff.reopened"
     STAFF_DURING_OUTAGE = "desk_ui.staff.during_outage"
     STAFF_THREAD_REPLACED = "desk_ui.staff.thread_replaced"
+    STAFF_DESK_GONE = "desk_ui.staff.desk_gone"
     STAFF_PUBLIC_CRISIS = "desk_ui.staff.public_crisis"
     STAFF_YOUTH_STOPPED = "desk_ui.staff.youth_stopped"
     STAFF_CLOSED = "desk_ui.staff.closed"

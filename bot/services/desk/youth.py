@@ -63,6 +63,7 @@ class YouthDesk:
         self._waiting: deque[Waiting] = deque()
         self._replay_lock = asyncio.Lock()
         self._retry: asyncio.Task[None] | None = None
+        self._desk_gone_reported: dict[int, datetime] = {}  # guild -> last mod-log report (a courtesy limit)
 
     @property
     def waiting(self) -> int:
@@ -143,12 +144,31 @@ class YouthDesk:
             return
         guild_id = await self.core.resolve_guild(user_id)
         if guild_id is None:
+            await self._report_missing_desks(user_id)
             unreachable = msg(UiKeys.UNREACHABLE, help_lines=self.core.help_lines())
             for chunk in self.core.text.youth(unreachable):
                 await self.core.port.dm(user_id, chunk)
             progress.answered = True
             return
         await self.contact(guild_id, user_id, text, attachments, progress=progress, during=during)
+
+    async def _report_missing_desks(self, user_id: int) -> None:
+        """A youth could not reach the team because a configured staff desk is gone: tell the mod log (hourly)."""
+        core = self.core
+        for guild_id in await core.port.mutual_guilds(user_id):
+            channels = (await core.runtime.guild_config(guild_id)).channels
+            if channels.staff_desk is None or await core.port.channel_exists(channels.staff_desk):
+                continue
+            log.error(
+                "desk: the staff desk channel is gone; a youth could not reach the team", extra={"guild_id": guild_id}
+            )
+            last = self._desk_gone_reported.get(guild_id)
+            if channels.mod_log is None or (last is not None and core.now() - last < timedelta(hours=1)):
+                continue
+            self._desk_gone_reported[guild_id] = core.now()
+            await core.port.post(
+                channels.mod_log, core.text.staff(msg(UiKeys.STAFF_DESK_GONE), await core.staff_lang(guild_id))
+            )
 
     async def on_talk(self, user_id: int, guild_id: int | None) -> Msg:
         """The "Praat met ons" button (in the welcome channel or a DM); returns the ephemeral answer."""

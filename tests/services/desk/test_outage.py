@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from bot.domain.guild_config import GuildConfig
 from bot.services.desk import youth as youth_module
 
-from .conftest import GUILD, OTHER, YOUTH, DeskWorld, count_contacts
+from .conftest import DESK, GUILD, OTHER, YOUTH, DeskWorld, count_contacts
 
 CRISIS = "ik wil niet meer leven"
 
@@ -90,3 +91,17 @@ async def test_waiting_dms_are_delivered_without_a_new_dm_once_storage_is_back(
     assert desk.service.youth.waiting == 0
     row = await desk.service.youth.core.store.conversation(GUILD, YOUTH)
     assert row is not None and row.thread_id is not None and desk.port.in_thread(row.thread_id)
+
+
+async def test_a_deleted_staff_desk_gives_the_youth_the_help_lines_and_tells_the_mod_log(desk: DeskWorld) -> None:
+    mod_log = 2999
+    desk.port.channels.add(mod_log)
+    await desk.runtime.guild_settings.update(GUILD, "core", GuildConfig(), {"channels.mod_log": mod_log})
+    desk.port.channels.discard(DESK)  # somebody deleted the staff desk channel
+
+    await desk.youth_writes("hallo, is daar iemand?")
+    await desk.youth_writes("hallo??")
+    for answer in desk.port.dms_to(YOUTH):
+        assert "1813" in answer and "niet bereiken" in answer  # honest, with the help lines
+    reports = [p for p in desk.port.posts if p.channel == mod_log]
+    assert len(reports) == 1 and "bestaat niet meer" in reports[0].text  # told once, not per message
