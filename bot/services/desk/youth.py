@@ -7,6 +7,7 @@ is done in the staff thread, so a Discord hiccup on the team's side never delays
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Sequence
@@ -85,15 +86,21 @@ class YouthDesk:
         if self._waiting:  # still away: keep the order, answer from memory
             await self._during_outage(user_id, text, attachments, progress)
             return
+        # A crisis waits least: its first answer (the help lines) needs no stored state at all.
+        wait = STORAGE_WAIT_SECONDS / 6 if self.core.hours.is_crisis(text) else STORAGE_WAIT_SECONDS
         try:
-            async with asyncio.timeout(STORAGE_WAIT_SECONDS):
+            async with asyncio.timeout(wait):
                 await self._on_dm(user_id, text, attachments, progress)
         except Exception:
             log.error("desk: storage unavailable, youth answered from memory and DM queued", exc_info=True)
             await self._during_outage(user_id, text, attachments, progress)
 
     async def _during_outage(self, user_id: int, text: str, attachments: Sequence[str], progress: Progress) -> None:
-        if not progress.answered:
+        if not progress.answered and not self.core.hours.is_crisis(text):
+            with contextlib.suppress(Exception):  # the normal first answer, from what is cached
+                async with asyncio.timeout(STORAGE_WAIT_SECONDS / 3):
+                    await self._first_answer_from_cache(user_id, text, progress)
+        if not progress.answered:  # a crisis, or nothing cached: the answer that needs no state at all
             crisis = self.core.hours.is_crisis(text)
             key = UiKeys.OUTAGE_CRISIS if crisis else UiKeys.OUTAGE_RECEIVED
             for chunk in self.core.text.youth(msg(key, help_lines=self.core.help_lines())):
@@ -112,6 +119,18 @@ class YouthDesk:
         while self._waiting:
             await asyncio.sleep(RETRY_SECONDS)
             await self.replay()
+
+    async def _first_answer_from_cache(self, user_id: int, text: str, progress: Progress) -> None:
+        """What a new conversation would be told (opened, or the after-hours auto-reply), from cached settings."""
+        guild_id = await self.core.resolve_guild(user_id)
+        if guild_id is None:
+            return
+        policy = await self.core.hours.policy(guild_id)
+        decision = policy.on_youth_message(self.core.now(), text, state_of(new_conversation(guild_id, user_id)))
+        replies = list(decision.replies) or ([msg(UiKeys.OPENED)] if decision.open_thread else [])
+        if replies:
+            await self._send(user_id, replies, stop_button=decision.open_thread)
+            progress.answered = True
 
     async def replay(self) -> int:
         """Deliver the DMs kept during an outage, oldest first; stops at the first that still fails."""
