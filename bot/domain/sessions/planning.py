@@ -19,14 +19,14 @@ def validate(session: Session, existing: Iterable[Session], now: datetime, hours
     """Message keys of everything wrong with planning ``session``; empty when it may be planned."""
     problems: list[str] = []
     if session.start <= now:
-        problems.append("error-in-past")
+        problems.append("sessions.error.in_past")
     if any(
         other.room_id == session.room_id and other.start < session.end and session.start < other.end
         for other in existing
     ):
-        problems.append("error-overlap")
+        problems.append("sessions.error.overlap")
     if _ends_too_late(session, hours):
-        problems.append("error-after-closing")
+        problems.append("sessions.error.after_closing")
     return problems
 
 

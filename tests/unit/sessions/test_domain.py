@@ -53,16 +53,16 @@ def test_validate_accepts_a_good_session() -> None:
 
 
 def test_validate_names_every_problem() -> None:
-    assert validate(session(local(2026, 3, 23, 11)), [], NOW, HOURS) == ["error-in-past"]
+    assert validate(session(local(2026, 3, 23, 11)), [], NOW, HOURS) == ["sessions.error.in_past"]
     booked = session(local(2026, 3, 25, 15))
-    assert validate(session(local(2026, 3, 25, 14)), [booked], NOW, HOURS) == ["error-overlap"]
+    assert validate(session(local(2026, 3, 25, 14)), [booked], NOW, HOURS) == ["sessions.error.overlap"]
     assert validate(session(local(2026, 3, 25, 14), room=2), [booked], NOW, HOURS) == []
-    assert validate(session(local(2026, 3, 25, 16)), [booked], NOW, HOURS) == ["error-overlap"]
+    assert validate(session(local(2026, 3, 25, 16)), [booked], NOW, HOURS) == ["sessions.error.overlap"]
     assert validate(session(local(2026, 3, 25, 17)), [booked], NOW, HOURS) == []  # touching is fine
-    assert validate(session(local(2026, 3, 25, 19, 30)), [], NOW, HOURS) == ["error-after-closing"]
+    assert validate(session(local(2026, 3, 25, 19, 30)), [], NOW, HOURS) == ["sessions.error.after_closing"]
     assert validate(session(local(2026, 3, 25, 19)), [], NOW, HOURS) == []  # ends exactly 21:00
     late = session(local(2026, 3, 25, 23), duration=timedelta(hours=2))
-    assert validate(late, [], NOW, HOURS) == ["error-after-closing"]
+    assert validate(late, [], NOW, HOURS) == ["sessions.error.after_closing"]
 
 
 def test_next_occurrence_keeps_wall_time_across_dst() -> None:
