@@ -98,3 +98,9 @@ def test_reminder_in_closed_hours_moves_to_last_open_minute() -> None:
 def test_reminders_that_cannot_be_sent_in_time_are_dropped() -> None:
     now = local(2026, 3, 23, 21, 30)
     assert reminder_times(session(local(2026, 3, 24, 10, 5)), now, HOURS) == []
+
+
+def test_reminders_across_the_dst_switch() -> None:
+    # Monday 30 March 10:30 CEST; 24 h before is Sunday morning (closed) → Saturday's last open minute, CET
+    reminders = reminder_times(session(local(2026, 3, 30, 10, 30)), NOW, HOURS)
+    assert reminders == [utc(2026, 3, 28, 19, 59), utc(2026, 3, 30, 8, 15)]
