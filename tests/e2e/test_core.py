@@ -11,6 +11,7 @@ from typing import Any
 import discord
 import pytest
 
+from bot.app import discover_extensions
 from bot.demo.world import World
 from bot.runtime import Runtime
 from bot.scheduling import Job
@@ -190,3 +191,21 @@ async def test_a_deleted_channel_given_to_setup_kanaal_names_the_option_and_chan
     assert body["data"]["flags"] & EPHEMERAL and "niets veranderd" in body["data"]["content"]
     assert "**kanaal**" in body["data"]["content"]  # the option is named
     assert await world.runtime.guild_config(world.guild_id) == before
+
+
+async def test_every_cog_loads_and_command_names_are_unique(world: World) -> None:
+    """A feature's cog that fails to load, or two features claiming one name, must fail here and not in production."""
+    assert world.bot is not None
+    assert sorted(world.bot.extensions) == sorted(discover_extensions())
+    [sync] = world.sandbox.requests_to("PUT /applications/{application_id}/commands")[-1:]
+    names = [cmd["name"] for cmd in sync.json]
+    assert len(names) == len(set(names)), names
+
+    def unique_below(options: list[dict[str, Any]]) -> None:
+        below = [o["name"] for o in options if o.get("type") in (1, 2)]
+        assert len(below) == len(set(below)), below
+        for option in options:
+            unique_below(option.get("options", []))
+
+    for command in sync.json:
+        unique_below(command.get("options", []))

@@ -43,3 +43,12 @@ def test_every_key_is_documented() -> None:
 
 def test_example_loads() -> None:
     load_settings(EXAMPLE)
+
+
+def test_the_example_states_exactly_the_code_defaults() -> None:
+    """A newcomer copying config.example.toml gets what the code would do without it."""
+    example, defaults = load_settings(EXAMPLE).model_dump(), Settings().model_dump()
+    # The one deliberate difference: [referrals] carries a sample municipality to show a card's shape.
+    assert defaults["referrals"] == {"municipalities": {}, "aliases": {}} and example["referrals"]["municipalities"]
+    example.pop("referrals"), defaults.pop("referrals")
+    assert example == defaults
