@@ -76,9 +76,10 @@ class YouthDesk:
     async def on_dm(self, user_id: int, text: str, attachments: Sequence[str] = ()) -> None:
         """A youth wrote to the bot in DM: answered at once, also when the database is away or slow.
 
-        While the database cannot be reached within :data:`STORAGE_WAIT_SECONDS`, the youth gets the answer
-        that needs no stored state (the help lines when the text is a crisis, else "we got it"), and the DM is
-        kept in memory and delivered to the team, in order and counted once, as soon as storage is back.
+        While the database cannot be reached within :data:`STORAGE_WAIT_SECONDS` (a crisis waits a sixth of
+        it), the youth gets the answer that needs no stored state: the help lines for a crisis, else the normal
+        first answer from cached settings (or "we got it" with the lines). The DM is kept in memory and
+        delivered to the team, in order and counted once, as soon as storage is back.
         """
         progress = Progress()
         if self._waiting:
