@@ -109,3 +109,13 @@ def test_themes() -> None:
     assert theme_slug("  gamen   en  slapen ") == "gamen en slapen"
     with pytest.raises(PlanRefused):
         theme_slug("   ")
+
+
+def test_opening_a_room_only_adds_the_open_bits_and_is_undone_exactly() -> None:
+    from bot.domain.sessions.room import OPEN_BITS, VIEW_CHANNEL, decode, encode, opened
+
+    attach = 1 << 15
+    assert opened(None) == (OPEN_BITS, 0)
+    assert opened((attach, VIEW_CHANNEL | (1 << 6))) == (attach | OPEN_BITS, 1 << 6)
+    saved = {1: None, 2: (attach, VIEW_CHANNEL)}
+    assert decode(encode(saved)) == saved

@@ -1,0 +1,69 @@
+"""The Discord actions the sessions service needs (ids and plain text in, ids out), so tests can fake them.
+
+The discord.py implementation lives in ``cogs/sessions/_port.py``. Methods return None/False instead of
+raising when Discord refuses.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal, Protocol
+
+from bot.domain.sessions.room import Overwrite
+from bot.services.contacts import Person
+
+RoomKind = Literal["text", "voice", "stage"]
+EventStatus = Literal["active", "completed", "cancelled"]
+
+
+class SessionsPort(Protocol):
+    async def room_kind(self, guild_id: int, channel_id: int) -> RoomKind | None:
+        """The kind of a guild channel usable as a room, else None."""
+        ...
+
+    async def create_room(self, guild_id: int, category_id: int, name: str) -> int | None:
+        """A new text room in the category, hidden from @everyone until a session opens it."""
+        ...
+
+    async def get_overwrite(self, channel_id: int, target_id: int) -> Overwrite: ...
+
+    async def set_overwrite(self, channel_id: int, target_id: int, value: Overwrite) -> bool:
+        """Set a role overwrite to ``(allow, deny)``, or remove it with None."""
+        ...
+
+    async def create_event(
+        self,
+        guild_id: int,
+        *,
+        name: str,
+        description: str,
+        start: datetime,
+        end: datetime,
+        channel_id: int,
+        room_kind: RoomKind,
+        location: str,
+    ) -> int | None: ...
+
+    async def edit_event(
+        self,
+        guild_id: int,
+        event_id: int,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        status: EventStatus | None = None,
+    ) -> bool: ...
+
+    async def member(self, guild_id: int, user_id: int) -> Person | None: ...
+
+    async def voice_members(self, guild_id: int, channel_id: int) -> list[int]:
+        """Who sits in a voice or stage channel right now."""
+        ...
+
+    async def add_role(self, guild_id: int, user_id: int, role_id: int) -> bool: ...
+
+    async def remove_role(self, guild_id: int, user_id: int, role_id: int) -> bool: ...
+
+    async def post(self, channel_id: int, text: str, *, talk_button: bool = False) -> int | None:
+        """Post without pinging anyone; ``talk_button`` adds the desk's persistent "Praat met ons" button."""
+        ...

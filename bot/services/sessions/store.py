@@ -1,0 +1,112 @@
+"""Session rows and the temporary presence of a running session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from bot.db.engine import Database
+from bot.db.models.sessions import SafeSession, SessionPresence
+from bot.domain.sessions.model import Booking
+
+ACTIVE = ("planned", "open")
+
+
+class SessionStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(self, row: SafeSession) -> SafeSession:
+        async with self._db.session() as session:
+            session.add(row)
+            await session.flush()
+            session.expunge(row)
+        return row
+
+    async def get(self, session_id: int) -> SafeSession | None:
+        async with self._db.session() as session:
+            row = await session.get(SafeSession, session_id)
+            if row is not None:
+                session.expunge(row)
+            return row
+
+    async def update(self, session_id: int, **values: Any) -> None:
+        async with self._db.session() as session:
+            row = await session.get(SafeSession, session_id)
+            if row is not None:
+                for name, value in values.items():
+                    setattr(row, name, value)
+
+    async def upcoming(self, guild_id: int, now: datetime) -> Sequence[SafeSession]:
+        """Planned or running sessions of a guild that have not ended, soonest first."""
+        async with self._db.session() as session:
+            rows = (
+                await session.scalars(
+                    select(SafeSession)
+                    .where(SafeSession.guild_id == guild_id, SafeSession.status.in_(ACTIVE), SafeSession.end_at > now)
+                    .order_by(SafeSession.start_at, SafeSession.id)
+                )
+            ).all()
+            session.expunge_all()
+            return rows
+
+    async def bookings(self, guild_id: int, *, except_id: int | None = None) -> list[Booking]:
+        async with self._db.session() as session:
+            rows = (
+                await session.execute(
+                    select(SafeSession.id, SafeSession.room_id, SafeSession.start_at, SafeSession.end_at).where(
+                        SafeSession.guild_id == guild_id, SafeSession.status.in_(ACTIVE)
+                    )
+                )
+            ).all()
+        return [Booking(room, start, end) for sid, room, start, end in rows if sid != except_id]
+
+    async def open_rooms(self) -> dict[int, int]:
+        """room id → session id of every running session (all guilds)."""
+        async with self._db.session() as session:
+            rows = (
+                await session.execute(select(SafeSession.room_id, SafeSession.id).where(SafeSession.status == "open"))
+            ).all()
+        return {room: sid for room, sid in rows}
+
+    # -- presence ----------------------------------------------------------------------------------------
+
+    async def _presence(self, session: Any, session_id: int, user_id: int) -> SessionPresence:
+        row = await session.get(SessionPresence, (session_id, user_id))
+        if row is None:
+            row = SessionPresence(session_id=session_id, user_id=user_id, wrote=False, voice_seconds=0)
+            session.add(row)
+        return row
+
+    async def wrote(self, session_id: int, user_id: int) -> None:
+        async with self._db.session() as session:
+            (await self._presence(session, session_id, user_id)).wrote = True
+
+    async def voice(self, session_id: int, user_id: int, *, joined: bool, at: datetime) -> None:
+        async with self._db.session() as session:
+            row = await self._presence(session, session_id, user_id)
+            if joined:
+                row.voice_since = row.voice_since or at
+            elif row.voice_since is not None:
+                row.voice_seconds += max(0, int((at - row.voice_since).total_seconds()))
+                row.voice_since = None
+
+    async def take_presence(self, session_id: int, until: datetime) -> list[tuple[int, bool, int]]:
+        """``(user_id, wrote, voice_seconds)`` per person (open voice stretches end at ``until``); rows deleted."""
+        async with self._db.session() as session:
+            rows = (
+                await session.scalars(select(SessionPresence).where(SessionPresence.session_id == session_id))
+            ).all()
+            found = [
+                (
+                    r.user_id,
+                    r.wrote,
+                    r.voice_seconds + (max(0, int((until - r.voice_since).total_seconds())) if r.voice_since else 0),
+                )
+                for r in rows
+            ]
+            await session.execute(delete(SessionPresence).where(SessionPresence.session_id == session_id))
+        return found

@@ -1,0 +1,213 @@
+"""The sessions port on discord.py (raw REST where exact overwrite bits matter)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from bot.adapters.people import person
+from bot.adapters.replies import NO_PINGS
+from bot.domain.sessions.room import VIEW_CHANNEL, Overwrite
+from bot.services.contacts import Person
+from bot.services.sessions.port import EventStatus, RoomKind
+
+log = logging.getLogger("happymood.sessions")
+
+TALK_ID = "desk:talk"
+"""The desk's persistent "Praat met ons" button (cogs/desk/_views.py): pressing it opens a desk conversation.
+
+Only the custom_id is shared (a test pins it), so the desk handles the click and the cogs stay uncoupled.
+"""
+
+EVENT_STATUS = {
+    "active": discord.EventStatus.active,
+    "completed": discord.EventStatus.completed,
+    "cancelled": discord.EventStatus.cancelled,
+}
+
+
+class DiscordSessionsPort:
+    def __init__(self, bot: discord.Client, talk_label: str = "Praat met ons") -> None:
+        self.bot = bot
+        self.talk_label = talk_label
+
+    def _guild(self, guild_id: int) -> discord.Guild | None:
+        return self.bot.get_guild(guild_id)
+
+    async def room_kind(self, guild_id: int, channel_id: int) -> RoomKind | None:
+        guild = self._guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild else None
+        if isinstance(channel, discord.StageChannel):
+            return "stage"
+        if isinstance(channel, discord.VoiceChannel):
+            return "voice"
+        if isinstance(channel, discord.TextChannel):
+            return "text"
+        return None
+
+    async def create_room(self, guild_id: int, category_id: int, name: str) -> int | None:
+        guild = self._guild(guild_id)
+        category = guild.get_channel(category_id) if guild else None
+        if guild is None or not isinstance(category, discord.CategoryChannel):
+            return None
+        overwrites: dict[Any, discord.PermissionOverwrite] = {
+            guild.default_role: discord.PermissionOverwrite(view_channel=False),
+            guild.me: discord.PermissionOverwrite(view_channel=True, send_messages=True, manage_channels=True),
+        }
+        try:
+            channel = await guild.create_text_channel(name, category=category, overwrites=overwrites)
+        except discord.HTTPException:
+            log.exception("could not create a session room")
+            return None
+        return channel.id
+
+    async def get_overwrite(self, channel_id: int, target_id: int) -> Overwrite:
+        data: Any = await self.bot.http.get_channel(channel_id)
+        for raw in data.get("permission_overwrites", []):
+            if int(raw["id"]) == target_id:
+                return int(raw["allow"]), int(raw["deny"])
+        return None
+
+    async def set_overwrite(self, channel_id: int, target_id: int, value: Overwrite) -> bool:
+        try:
+            if value is None:
+                await self.bot.http.delete_channel_permissions(channel_id, target_id)
+            else:
+                await self.bot.http.edit_channel_permissions(channel_id, target_id, str(value[0]), str(value[1]), 0)
+        except discord.NotFound:
+            return value is None
+        except discord.HTTPException:
+            log.exception("could not change a session room's permissions")
+            raise
+        return True
+
+    async def create_event(
+        self,
+        guild_id: int,
+        *,
+        name: str,
+        description: str,
+        start: datetime,
+        end: datetime,
+        channel_id: int,
+        room_kind: RoomKind,
+        location: str,
+    ) -> int | None:
+        guild = self._guild(guild_id)
+        if guild is None:
+            return None
+        try:
+            if room_kind == "text":
+                event = await guild.create_scheduled_event(
+                    name=name,
+                    description=description,
+                    start_time=start,
+                    end_time=end,
+                    entity_type=discord.EntityType.external,
+                    location=location,
+                    privacy_level=discord.PrivacyLevel.guild_only,
+                )
+            else:
+                channel = guild.get_channel(channel_id)
+                assert isinstance(channel, discord.VoiceChannel | discord.StageChannel)
+                event = await guild.create_scheduled_event(
+                    name=name, description=description, start_time=start, end_time=end, channel=channel
+                )
+        except discord.HTTPException:
+            log.exception("could not create the scheduled event")
+            return None
+        return event.id
+
+    async def edit_event(
+        self,
+        guild_id: int,
+        event_id: int,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        status: EventStatus | None = None,
+    ) -> bool:
+        payload: dict[str, Any] = {}
+        if start is not None:
+            payload["scheduled_start_time"] = start.isoformat()
+        if end is not None:
+            payload["scheduled_end_time"] = end.isoformat()
+        if status is not None:
+            payload["status"] = EVENT_STATUS[status].value
+        try:
+            await self.bot.http.edit_scheduled_event(guild_id, event_id, **payload)
+        except discord.HTTPException:
+            log.warning("could not update the scheduled event", extra={"event": event_id})
+            return False
+        return True
+
+    async def _member(self, guild_id: int, user_id: int) -> discord.Member | None:
+        guild = self._guild(guild_id)
+        if guild is None:
+            return None
+        member = guild.get_member(user_id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(user_id)
+            except discord.HTTPException:
+                return None
+        return member
+
+    async def member(self, guild_id: int, user_id: int) -> Person | None:
+        member = await self._member(guild_id, user_id)
+        return None if member is None else person(member)
+
+    async def voice_members(self, guild_id: int, channel_id: int) -> list[int]:
+        guild = self._guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild else None
+        if isinstance(channel, discord.VoiceChannel | discord.StageChannel):
+            return [m.id for m in channel.members]
+        return []
+
+    async def _role(self, guild_id: int, user_id: int, role_id: int, *, add: bool) -> bool:
+        member = await self._member(guild_id, user_id)
+        if member is None:
+            return False
+        try:
+            if add:
+                await member.add_roles(discord.Object(role_id), reason="safe-space session (expert guest)")
+            else:
+                await member.remove_roles(discord.Object(role_id), reason="safe-space session ended")
+        except discord.NotFound:
+            return False
+        return True
+
+    async def add_role(self, guild_id: int, user_id: int, role_id: int) -> bool:
+        return await self._role(guild_id, user_id, role_id, add=True)
+
+    async def remove_role(self, guild_id: int, user_id: int, role_id: int) -> bool:
+        return await self._role(guild_id, user_id, role_id, add=False)
+
+    async def post(self, channel_id: int, text: str, *, talk_button: bool = False) -> int | None:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        view: discord.ui.View | None = None
+        if talk_button:
+            view = discord.ui.View(timeout=None)
+            button: discord.ui.Button[Any] = discord.ui.Button(
+                label=self.talk_label, style=discord.ButtonStyle.success, emoji="💬", custom_id=TALK_ID
+            )
+            view.add_item(button)
+        try:
+            if view is None:
+                message = await channel.send(text, allowed_mentions=NO_PINGS)
+            else:
+                message = await channel.send(text, allowed_mentions=NO_PINGS, view=view)
+        except discord.HTTPException:
+            log.exception("could not post a session message")
+            return None
+        if view is not None:
+            view.stop()  # the desk's persistent view answers the click, not this stand-in
+        return message.id
+
+
+__all__ = ["VIEW_CHANNEL", "DiscordSessionsPort"]
