@@ -123,7 +123,7 @@ class SessionsCog(
         duur: app_commands.Range[int, 15, 480] | None = None,
         plek: Room | None = None,
         wekelijks: bool = False,
-        expert: discord.Member | None = None,
+        expert: discord.User | None = None,
     ) -> None:
         guild_id, host_id = await self._host(interaction)
         kind = SessionKind(soort)

@@ -214,6 +214,21 @@ async def test_overlap_in_the_same_room_and_no_place_are_refused(s: Sessions) ->
     assert len(s.events()) == 1 and len(await s.rows()) == 1
 
 
+async def test_an_expert_who_is_not_a_member_is_refused_and_edit_moves_the_event(s: Sessions) -> None:
+    stranger = s.w.sandbox.create_user("Stranger")
+    answer = await s.plan(thema="hate_speech", start="wo 15:00", plek=s.w.channels["safe_space"], expert=stranger)
+    assert "lid zijn van deze server" in answer and s.events() == []
+    await s.plan(thema="hate_speech", start="wo 15:00", plek=s.w.channels["safe_space"])
+    (row,) = await s.rows()
+    assert "aangepast" in await s.command("edit", id=row.id, start="vr 15:00", duur=60)
+    (event,) = s.events()
+    assert event["scheduled_start_time"] == local(2026, 12, 4, 15, 0).astimezone(UTC).isoformat()
+    assert event["scheduled_end_time"] == local(2026, 12, 4, 16, 0).astimezone(UTC).isoformat()
+    assert any("verplaatst" in m.content for m in s.posts("announcements"))
+    assert "na de sluiting" in await s.command("edit", id=row.id, start="vr 20:30")
+    assert s.events()[0]["scheduled_start_time"] == event["scheduled_start_time"]
+
+
 async def test_youths_and_moderators_may_not_plan(s: Sessions) -> None:
     assert "enkel voor het team" in await s.plan("youth1", thema="x", start="wo 15:00")
     assert "outreacher of de coördinator" in await s.plan("noor", thema="x", start="wo 15:00")

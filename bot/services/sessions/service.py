@@ -136,6 +136,8 @@ class SessionsService:
                 raise PlanRefused("sessions.err.room")
         elif core.channels.safe_space_category is None:
             raise PlanRefused("sessions.err.no_place")
+        if plan.expert_id is not None and await self.port.member(guild_id, plan.expert_id) is None:
+            raise PlanRefused("sessions.err.expert")
         check_plan(plan, self.clock.now(), hours, await self.store.bookings(guild_id))
         room_id = plan.room_id
         if room_id is None:
