@@ -23,6 +23,7 @@ from bot.domain.sessions import THEMES, PlanRefused, SessionKind
 from bot.i18n.translator import _
 from bot.runtime import Runtime
 from bot.services.sessions import PlanRequest, SessionsService, SessionText
+from cogs.sessions import _views
 from cogs.sessions._port import DiscordSessionsPort
 
 log = logging.getLogger("happymood.sessions")
@@ -33,6 +34,7 @@ KIND_CHOICES = [
         name=_("Happy Mood Monday", "sessions.choice.happy_monday"), value=SessionKind.HAPPY_MONDAY.value
     ),
 ]
+LABELS = ("talk", "follow", "unfollow")
 Room = discord.TextChannel | discord.VoiceChannel | discord.StageChannel
 
 
@@ -57,7 +59,7 @@ def build_sessions(runtime: Runtime, bot: discord.Client) -> SessionsService:
         runtime.db,
         runtime.clock,
         runtime.scheduler,
-        DiscordSessionsPort(bot, runtime.i18n.t("sessions.button.talk", "nl")),
+        DiscordSessionsPort(bot, {name: runtime.i18n.t(f"sessions.button.{name}", "nl") for name in LABELS}),
         text=SessionText(runtime.i18n, runtime.settings.safety.help_lines),
         contacts=runtime.contacts,
         config=runtime.settings.sessions,
@@ -225,4 +227,5 @@ async def setup(bot: commands.Bot) -> None:
     service = build_sessions(runtime, bot)
     service.register()
     runtime.add_service("sessions", service)
+    _views.register(bot)
     await bot.add_cog(SessionsCog(bot, runtime, service))

@@ -13,6 +13,7 @@ from bot.adapters.replies import NO_PINGS
 from bot.domain.sessions.room import VIEW_CHANNEL, Overwrite
 from bot.services.contacts import Person
 from bot.services.sessions.port import EventStatus, RoomKind
+from cogs.sessions._views import follow_view
 
 log = logging.getLogger("happymood.sessions")
 
@@ -30,9 +31,9 @@ EVENT_STATUS = {
 
 
 class DiscordSessionsPort:
-    def __init__(self, bot: discord.Client, talk_label: str = "Praat met ons") -> None:
+    def __init__(self, bot: discord.Client, labels: dict[str, str] | None = None) -> None:
         self.bot = bot
-        self.talk_label = talk_label
+        self.labels = {"talk": "Praat met ons", "follow": "Volg", "unfollow": "Niet meer volgen", **(labels or {})}
 
     def _guild(self, guild_id: int) -> discord.Guild | None:
         return self.bot.get_guild(guild_id)
@@ -186,7 +187,9 @@ class DiscordSessionsPort:
     async def remove_role(self, guild_id: int, user_id: int, role_id: int) -> bool:
         return await self._role(guild_id, user_id, role_id, add=False)
 
-    async def post(self, channel_id: int, text: str, *, talk_button: bool = False) -> int | None:
+    async def post(
+        self, channel_id: int, text: str, *, talk_button: bool = False, follow_session: int | None = None
+    ) -> int | None:
         channel = self.bot.get_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             return None
@@ -194,9 +197,11 @@ class DiscordSessionsPort:
         if talk_button:
             view = discord.ui.View(timeout=None)
             button: discord.ui.Button[Any] = discord.ui.Button(
-                label=self.talk_label, style=discord.ButtonStyle.success, emoji="💬", custom_id=TALK_ID
+                label=self.labels["talk"], style=discord.ButtonStyle.success, emoji="💬", custom_id=TALK_ID
             )
             view.add_item(button)
+        elif follow_session is not None:
+            view = follow_view(follow_session, self.labels["follow"], self.labels["unfollow"])
         try:
             if view is None:
                 message = await channel.send(text, allowed_mentions=NO_PINGS)
@@ -206,8 +211,32 @@ class DiscordSessionsPort:
             log.exception("could not post a session message")
             return None
         if view is not None:
-            view.stop()  # the desk's persistent view answers the click, not this stand-in
+            view.stop()  # the registered persistent items answer clicks, not this stand-in
         return message.id
+
+    async def dm(self, user_id: int, text: str) -> bool:
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(text, allowed_mentions=NO_PINGS)
+        except discord.HTTPException:
+            return False  # DMs closed: the announcement still reaches them
+        return True
+
+    async def event_users(self, guild_id: int, event_id: int) -> list[int]:
+        found: list[int] = []
+        after = 0
+        while len(found) < 1000:
+            try:
+                page: Any = await self.bot.http.get_scheduled_event_users(
+                    guild_id, event_id, limit=100, with_member=False, after=after
+                )
+            except discord.HTTPException:
+                break
+            found.extend(int(entry["user"]["id"]) for entry in page)
+            if len(page) < 100:
+                break
+            after = found[-1]
+        return found
 
 
 __all__ = ["VIEW_CHANNEL", "DiscordSessionsPort"]

@@ -1,4 +1,4 @@
-"""sessions tables: planned safe spaces / Happy Mondays and the temporary presence of a running session
+"""sessions tables: planned safe spaces / Happy Mondays, followers, the temporary presence of a running session
 
 Revision ID: 0010_sessions
 Revises: 0001_core
@@ -51,9 +51,16 @@ def upgrade() -> None:
         sa.Column("voice_since", bot.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("session_id", "user_id", name=op.f("pk_session_presence")),
     )
+    op.create_table(
+        "session_followers",
+        sa.Column("session_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("user_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.PrimaryKeyConstraint("session_id", "user_id", name=op.f("pk_session_followers")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("session_followers")
     op.drop_table("session_presence")
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.drop_index("ix_sessions_guild_start")

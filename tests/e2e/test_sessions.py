@@ -318,3 +318,37 @@ async def test_happy_monday_is_a_chill_session_without_content_note(s: Sessions)
     await s.quiet()
     await s.at(local(2026, 12, 7, 20, 30))
     assert [(c[1], c[2]["theme"]) for c in s.ledger.calls if c[3] and "session" in c[2]] == [("happy_monday", "chill")]
+
+
+async def test_followers_get_reminders_and_changes_by_dm(s: Sessions) -> None:
+    w, sb = s.w, s.w.sandbox
+    await s.plan(thema="mental_wellbeing", start="wo 14:00", plek=w.channels["safe_space"])
+    announcement = next(m for m in s.posts("announcements") if m.components)
+    ids = [c["custom_id"] for c in announcement.components[0]["components"]]
+    assert ids == ["sessions:follow:1", "sessions:unfollow:1"]
+    for user, custom_id in (("youth1", ids[0]), ("youth3", ids[0]), ("youth3", ids[1])):
+        i = await sb.click_button(announcement.id, custom_id, w.users[user])
+        body = await i.wait_response()
+        assert body["data"]["flags"] & 64
+    assert "Je volgt" in body["data"]["content"] and "niet meer" in body["data"]["content"]
+    (event,) = s.events()
+    await sb.set_event_interest(w.guild_id, int(event["id"]), w.users["youth2"])
+    await s.quiet()
+
+    await s.at(local(2026, 12, 2, 13, 45))
+    for user, expected in (("youth1", 1), ("youth2", 1), ("youth3", 0), ("youth4", 0)):
+        dms = [m for m in sb.dms_to(w.users[user]) if "kwartiertje" in m.content]
+        assert len(dms) == expected, user
+    await s.at(local(2026, 12, 2, 14, 1))
+    assert "al bezig" in await s.command("edit", id=1, start="do 14:00")  # a running session is not moved
+
+
+async def test_a_follower_is_told_when_a_session_moves_and_is_cancelled(s: Sessions) -> None:
+    w, sb = s.w, s.w.sandbox
+    await s.plan(thema="hate_speech", start="vr 14:00", plek=w.channels["safe_space"])
+    announcement = next(m for m in s.posts("announcements") if m.components)
+    await (await sb.click_button(announcement.id, "sessions:follow:1", w.users["youth1"])).wait_response()
+    await s.command("edit", id=1, start="vr 15:00")
+    await s.command("cancel", id=1)
+    dms = [m.content for m in sb.dms_to(w.users["youth1"])]
+    assert any("verplaatst" in d for d in dms) and any("gaat niet door" in d for d in dms)

@@ -51,3 +51,12 @@ class SessionPresence(Base):
     wrote: Mapped[bool] = mapped_column(Boolean, default=False)
     voice_seconds: Mapped[int] = mapped_column(Integer, default=0)
     voice_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SessionFollower(Base):
+    """A member who pressed **Volg** under a session's announcement (gets its reminders and changes by DM)."""
+
+    __tablename__ = "session_followers"
+
+    session_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

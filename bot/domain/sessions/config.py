@@ -16,5 +16,7 @@ class SessionsConfig(BaseModel):
     """Reminders this many minutes before the start (never after hours: moved earlier or dropped)."""
     min_voice_minutes: int = Field(default=10, ge=1)
     """Time in the session's voice/stage room that counts as having attended."""
+    max_follower_dms: int = Field(default=500, ge=0)
+    """At most this many followers get a reminder or change by DM (the announcement reaches everyone)."""
     room_name: str = "safe-space"
     """Name of the room the bot creates in the safe-space category when no place is given."""

@@ -64,6 +64,15 @@ class SessionsPort(Protocol):
 
     async def remove_role(self, guild_id: int, user_id: int, role_id: int) -> bool: ...
 
-    async def post(self, channel_id: int, text: str, *, talk_button: bool = False) -> int | None:
-        """Post without pinging anyone; ``talk_button`` adds the desk's persistent "Praat met ons" button."""
+    async def post(
+        self, channel_id: int, text: str, *, talk_button: bool = False, follow_session: int | None = None
+    ) -> int | None:
+        """Post without pinging anyone; ``talk_button`` adds the desk's persistent "Praat met ons" button,
+        ``follow_session`` the persistent **Volg** / **Niet meer volgen** buttons of that session."""
+        ...
+
+    async def dm(self, user_id: int, text: str) -> bool: ...
+
+    async def event_users(self, guild_id: int, event_id: int) -> list[int]:
+        """Who pressed *Interested* on the scheduled event (at most a few hundred)."""
         ...

@@ -199,6 +199,7 @@ class SessionsService:
                     until=row.end_at.astimezone(tz).strftime("%H:%M"),
                     room=f"<#{room_id}>",
                 ),
+                follow_session=row.id,
             )
         return row
 
@@ -274,13 +275,32 @@ class SessionsService:
             await self.port.edit_event(guild_id, row.event_id, status="cancelled")
         tz = ZoneInfo((await self._hours(guild_id)).timezone)
         await self._tell(row, "sessions.cancelled", when=local_label(row.start_at, tz))
+        await self.store.drop_followers(row.id)
 
     async def _tell(self, row: SafeSession, key: str, **params: Any) -> None:
+        """Post in the announcements channel and DM everyone who follows the session."""
+        text = self.text.youth([key], kind=row.kind, theme=row.theme, **params)
         core = await self._guild_config(row.guild_id)
         if core.channels.announcements is not None:
-            await self.port.post(
-                core.channels.announcements, self.text.youth([key], kind=row.kind, theme=row.theme, **params)
-            )
+            await self.port.post(core.channels.announcements, text)
+        for user_id in await self.followers(row):
+            await self.port.dm(user_id, text)
+
+    async def followers(self, row: SafeSession) -> list[int]:
+        """Who pressed **Volg**, and who pressed *Interested* on the event; each once."""
+        found = dict.fromkeys(await self.store.followers(row.id))
+        if row.event_id is not None:
+            found.update(dict.fromkeys(await self.port.event_users(row.guild_id, row.event_id)))
+        return list(found)[: self.config.max_follower_dms]
+
+    async def follow(self, guild_id: int, session_id: int, user_id: int, on: bool) -> str:
+        """The **Volg** / **Niet meer volgen** buttons; returns the youth-facing answer (both languages)."""
+        row = await self.store.get(session_id)
+        if row is None or row.guild_id != guild_id or row.status not in ("planned", "open"):
+            return self.text.youth(["sessions.follow.gone"])
+        await self.store.follow(session_id, user_id, on)
+        key = "sessions.follow.on" if on else "sessions.follow.off"
+        return self.text.youth([key], kind=row.kind, theme=row.theme)
 
     # -- scheduled steps ----------------------------------------------------------------------------------
 
@@ -355,6 +375,7 @@ class SessionsService:
         log.info("session closed", extra={"session": row.id, "attended": attended, "was_open": was_open})
         if row.weekly:
             await self._next_week(row)
+        await self.store.drop_followers(row.id)
 
     async def _record_attendance(self, row: SafeSession) -> int:
         kind = ContactKind.HAPPY_MONDAY if row.kind == SessionKind.HAPPY_MONDAY else ContactKind.SAFE_SPACE
@@ -390,7 +411,8 @@ class SessionsService:
         except PlanRefused as refused:
             log.warning("weekly session not continued", extra={"session": row.id, "reason": refused.key})
             return
-        await self._create(row.guild_id, row.host_id, plan, row.room_id, row.room_kind)
+        following = await self._create(row.guild_id, row.host_id, plan, row.room_id, row.room_kind)
+        await self.store.copy_followers(row.id, following.id)
 
     # -- attendance events ----------------------------------------------------------------------------------
 

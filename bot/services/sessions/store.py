@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from bot.db.engine import Database
-from bot.db.models.sessions import SafeSession, SessionPresence
+from bot.db.models.sessions import SafeSession, SessionFollower, SessionPresence
 from bot.domain.sessions.model import Booking
 
 ACTIVE = ("planned", "open")
@@ -110,3 +110,31 @@ class SessionStore:
             ]
             await session.execute(delete(SessionPresence).where(SessionPresence.session_id == session_id))
         return found
+
+    # -- followers ---------------------------------------------------------------------------------------
+
+    async def follow(self, session_id: int, user_id: int, on: bool) -> None:
+        async with self._db.session() as session:
+            row = await session.get(SessionFollower, (session_id, user_id))
+            if on and row is None:
+                session.add(SessionFollower(session_id=session_id, user_id=user_id))
+            elif not on and row is not None:
+                await session.delete(row)
+
+    async def followers(self, session_id: int) -> list[int]:
+        async with self._db.session() as session:
+            return list(
+                (
+                    await session.scalars(
+                        select(SessionFollower.user_id).where(SessionFollower.session_id == session_id)
+                    )
+                ).all()
+            )
+
+    async def copy_followers(self, from_id: int, to_id: int) -> None:
+        for user_id in await self.followers(from_id):
+            await self.follow(to_id, user_id, True)
+
+    async def drop_followers(self, session_id: int) -> None:
+        async with self._db.session() as session:
+            await session.execute(delete(SessionFollower).where(SessionFollower.session_id == session_id))
