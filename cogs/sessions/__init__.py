@@ -20,10 +20,12 @@ from bot.adapters.tree import UserError
 from bot.domain.guild_config import Access, RoleName
 from bot.domain.hours import OfficeHoursConfig
 from bot.domain.sessions import THEMES, PlanRefused, SessionKind
+from bot.domain.sessions.bands import BANDS
 from bot.i18n.translator import _
 from bot.runtime import Runtime
 from bot.services.sessions import PlanRequest, SessionsService, SessionText
 from cogs.sessions import _views
+from cogs.sessions._age import AgeCog
 from cogs.sessions._port import DiscordSessionsPort
 
 log = logging.getLogger("happymood.sessions")
@@ -34,6 +36,7 @@ KIND_CHOICES = [
         name=_("Happy Mood Monday", "sessions.choice.happy_monday"), value=SessionKind.HAPPY_MONDAY.value
     ),
 ]
+BAND_CHOICES = [app_commands.Choice(name=_(band, f"sessions.band.{band}"), value=band) for band in BANDS]
 LABELS = ("talk", "follow", "unfollow")
 Room = discord.TextChannel | discord.VoiceChannel | discord.StageChannel
 
@@ -112,8 +115,9 @@ class SessionsCog(
         plek=_("Room (default: a new room in the safe-space category)", "cmd.sessions.option.place"),
         wekelijks=_("Repeat every week", "cmd.sessions.option.weekly"),
         expert=_("Invited expert (a member)", "cmd.sessions.option.expert"),
+        min_leeftijd=_("Minimum age (only that group and older get in)", "cmd.sessions.option.min_band"),
     )
-    @app_commands.choices(soort=KIND_CHOICES)
+    @app_commands.choices(soort=KIND_CHOICES, min_leeftijd=BAND_CHOICES)
     @app_commands.autocomplete(thema=theme_autocomplete)
     @require("staff")
     async def plan(
@@ -126,6 +130,7 @@ class SessionsCog(
         plek: Room | None = None,
         wekelijks: bool = False,
         expert: discord.User | None = None,
+        min_leeftijd: str | None = None,
     ) -> None:
         guild_id, host_id = await self._host(interaction)
         kind = SessionKind(soort)
@@ -133,7 +138,7 @@ class SessionsCog(
             raise UserError("sessions.err.theme_empty")
         await interaction.response.defer(ephemeral=True, thinking=True)
         request = PlanRequest(
-            kind, thema, start, duur, plek.id if plek else None, wekelijks, expert.id if expert else None
+            kind, thema, start, duur, plek.id if plek else None, wekelijks, expert.id if expert else None, min_leeftijd
         )
         with refused():
             planned = await self.service.plan(guild_id, host_id, request)
@@ -229,3 +234,4 @@ async def setup(bot: commands.Bot) -> None:
     runtime.add_service("sessions", service)
     _views.register(bot)
     await bot.add_cog(SessionsCog(bot, runtime, service))
+    await bot.add_cog(AgeCog(runtime))

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.adapters.people import person
-from bot.adapters.replies import NO_PINGS
+from bot.adapters.replies import NO_PINGS, escape
 from bot.domain.sessions.room import VIEW_CHANNEL, Overwrite
 from bot.services.contacts import Person
 from bot.services.sessions.port import EventStatus, RoomKind
@@ -64,6 +64,11 @@ class DiscordSessionsPort:
             log.exception("could not create a session room")
             return None
         return channel.id
+
+    async def own_role(self, guild_id: int) -> int | None:
+        guild = self._guild(guild_id)
+        role = guild.self_role if guild else None
+        return role.id if role else None
 
     async def get_overwrite(self, channel_id: int, target_id: int) -> Overwrite:
         data: Any = await self.bot.http.get_channel(channel_id)
@@ -160,6 +165,12 @@ class DiscordSessionsPort:
     async def member(self, guild_id: int, user_id: int) -> Person | None:
         member = await self._member(guild_id, user_id)
         return None if member is None else person(member)
+
+    async def member_name(self, guild_id: int, user_id: int) -> tuple[str, frozenset[int]] | None:
+        member = await self._member(guild_id, user_id)
+        if member is None:
+            return None
+        return escape(member.display_name), frozenset(role.id for role in member.roles)
 
     async def voice_members(self, guild_id: int, channel_id: int) -> list[int]:
         guild = self._guild(guild_id)

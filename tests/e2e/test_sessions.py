@@ -352,3 +352,43 @@ async def test_a_follower_is_told_when_a_session_moves_and_is_cancelled(s: Sessi
     await s.command("cancel", id=1)
     dms = [m.content for m in sb.dms_to(w.users["youth1"])]
     assert any("verplaatst" in d for d in dms) and any("gaat niet door" in d for d in dms)
+
+
+async def test_age_band_gate_and_the_hosts_private_roster(s: Sessions) -> None:
+    w, sb = s.w, s.w.sandbox
+    room = w.channels["safe_space"]
+    answer = await s.plan(thema="sexuality", start="wo 14:00", plek=room, min_leeftijd="age_15_17")
+    assert "leeftijdsrollen" in answer and s.events() == []
+    bands = {band: sb.add_role(w.guild_id, band, position=1) for band in ("age_12_14", "age_15_17", "age_18_22")}
+    await w.configure(**{f"roles.{band}": role for band, role in bands.items()})
+    await s.quiet()
+
+    # Youth1 picks 15-17 with /leeftijd (a select menu); Youth2 is 12-14; Youth3 picked nothing.
+    i = await sb.run_slash_command(w.guild_id, w.channels["general"], w.users["youth1"], "leeftijd")
+    await i.wait_response()
+    assert i.original_message_id is not None
+    picked = await sb.select_menu(i.original_message_id, "sessions:age", w.users["youth1"], ["age_15_17"])
+    await picked.wait_response()
+    await sb.edit_member(w.guild_id, w.users["youth2"], roles=[w.roles["youth"], bands["age_12_14"]])
+    await s.quiet()
+    assert bands["age_15_17"] in s.guild.members[w.users["youth1"]].roles
+
+    before = s.overwrites("safe_space")
+    await s.plan(thema="sexuality", start="wo 14:00", plek=room, min_leeftijd="age_15_17")
+    announcement = next(m for m in s.posts("announcements") if m.components)
+    for user in ("youth1", "youth2", "youth3"):
+        await (await sb.click_button(announcement.id, "sessions:follow:1", w.users[user])).wait_response()
+    await s.at(local(2026, 12, 2, 14, 0))
+
+    def sees(user: str) -> bool:
+        return bool(sb.permissions(s.guild, w.users[user], sb.channels[room]) & (1 << 10))
+
+    assert sees("youth1") and not sees("youth2") and not sees("youth3") and sees("sam")
+    assert any("vanaf 15–17 jaar" in m.content and "1813" in m.content for m in s.posts("announcements"))
+    (roster,) = [m.content for m in sb.dms_to(w.users["sam"]) if "per leeftijd" in m.content]
+    assert "15–17 jaar: 1 — Youth1" in roster and "12–14 jaar: 1 — Youth2" in roster
+    assert "nog geen leeftijd gekozen: 1 — Youth3" in roster
+
+    await s.at(local(2026, 12, 2, 16, 0))
+    assert s.overwrites("safe_space") == before
+    assert sees("youth2") and sees("youth3")

@@ -27,6 +27,10 @@ class SessionsPort(Protocol):
 
     async def get_overwrite(self, channel_id: int, target_id: int) -> Overwrite: ...
 
+    async def own_role(self, guild_id: int) -> int | None:
+        """The bot's own (managed) role in the guild."""
+        ...
+
     async def set_overwrite(self, channel_id: int, target_id: int, value: Overwrite) -> bool:
         """Set a role overwrite to ``(allow, deny)``, or remove it with None."""
         ...
@@ -55,6 +59,10 @@ class SessionsPort(Protocol):
     ) -> bool: ...
 
     async def member(self, guild_id: int, user_id: int) -> Person | None: ...
+
+    async def member_name(self, guild_id: int, user_id: int) -> tuple[str, frozenset[int]] | None:
+        """A member's display name and role ids (for the host's private roster; never stored)."""
+        ...
 
     async def voice_members(self, guild_id: int, channel_id: int) -> list[int]:
         """Who sits in a voice or stage channel right now."""

@@ -32,7 +32,8 @@ from bot.domain.sessions import (
     reminder_times,
     theme_slug,
 )
-from bot.domain.sessions.room import Overwrite, decode, encode, opened
+from bot.domain.sessions.bands import band_roles, qualifying, roster
+from bot.domain.sessions.room import Overwrite, decode, encode, opened, room_access, shut
 from bot.domain.sessions.schedule import local_label
 from bot.scheduling import Job, Scheduler
 from bot.services.contacts import ContactRecorder
@@ -136,6 +137,8 @@ class SessionsService:
                 raise PlanRefused("sessions.err.room")
         elif core.channels.safe_space_category is None:
             raise PlanRefused("sessions.err.no_place")
+        if plan.min_band is not None and not set(qualifying(plan.min_band)) & set(band_roles(core.roles)):
+            raise PlanRefused("sessions.err.no_bands")
         if plan.expert_id is not None and await self.port.member(guild_id, plan.expert_id) is None:
             raise PlanRefused("sessions.err.expert")
         check_plan(plan, self.clock.now(), hours, await self.store.bookings(guild_id))
@@ -316,19 +319,20 @@ class SessionsService:
         key = "sessions.remind.day" if int(job.payload.get("offset", 0)) >= 60 else "sessions.remind.soon"
         await self._tell(row, key, when=local_label(row.start_at, tz), room=f"<#{row.room_id}>")
 
-    def _targets(self, row: SafeSession, core: GuildConfig) -> list[int]:
-        roles = [core.roles.youth]
-        if row.expert_id is not None:
-            roles.append(core.roles.expert_guest)
-        return [role for role in roles if role is not None]
-
     async def _on_open(self, job: Job) -> None:
         row = await self.store.get(int(job.payload["session"]))
         if row is None or row.status != "planned" or self.clock.now() >= row.end_at:
             return  # cancelled, already open, or over while the bot was down (closing tidies up)
         core = await self._guild_config(row.guild_id)
         saved: dict[int, Overwrite] = decode(row.saved_overwrites)
-        for target in self._targets(row, core):
+        access = room_access(
+            row.guild_id,
+            core.roles,
+            min_band=row.min_band,
+            expert=row.expert_id is not None,
+            own_role=await self.port.own_role(row.guild_id) if row.min_band is not None else None,
+        )
+        for target in access:
             if target not in saved:
                 saved[target] = await self.port.get_overwrite(row.room_id, target)
         role_added = row.expert_role_added
@@ -336,8 +340,9 @@ class SessionsService:
             member = await self.port.member(row.guild_id, row.expert_id)
             role_added = member is not None and core.roles.expert_guest not in member.role_ids
         await self.store.update(row.id, saved_overwrites=encode(saved), expert_role_added=role_added)  # first: undoable
-        for target, before in saved.items():
-            await self.port.set_overwrite(row.room_id, target, opened(before))
+        for target, before in sorted(saved.items(), key=lambda item: access.get(item[0]) == "shut"):
+            change = access.get(target, "open")
+            await self.port.set_overwrite(row.room_id, target, opened(before) if change == "open" else shut(before))
         if role_added and row.expert_id is not None and core.roles.expert_guest is not None:
             await self.port.add_role(row.guild_id, row.expert_id, core.roles.expert_guest)
         if row.event_id is not None:
@@ -349,10 +354,46 @@ class SessionsService:
         keys = ["sessions.open.rules", "sessions.open.intro"]
         if SessionPlan(SessionKind(row.kind), row.theme, row.start_at, row.end_at - row.start_at).sensitive:
             keys.append("sessions.open.content_note")
+        await self._gate_and_roster(row, core)
         tz = ZoneInfo((await self._hours(row.guild_id)).timezone)
         await self.port.post(
             row.room_id,
             self.text.youth(keys, kind=row.kind, theme=row.theme, until=row.end_at.astimezone(tz).strftime("%H:%M")),
+        )
+
+    async def _gate_and_roster(self, row: SafeSession, core: GuildConfig) -> None:
+        """An age-gated session explains itself kindly to the others; the host privately gets who is there."""
+        bands = band_roles(core.roles)
+        if row.min_band is not None and core.channels.announcements is not None:
+            labels = {lang: self.text.render(f"sessions.band.{row.min_band}", lang) for lang in ("nl", "en")}
+            text = "\n\n—\n\n".join(
+                self.text.render("sessions.gate.explain", lang, kind=row.kind, theme=row.theme, band=labels[lang])
+                for lang in ("nl", "en")
+            )
+            await self.port.post(core.channels.announcements, text[:2000])
+        if row.host_id is None:
+            return
+        present = dict.fromkeys(await self.port.voice_members(row.guild_id, row.room_id))
+        present.update(dict.fromkeys(await self.followers(row)))
+        people = []
+        for user_id in present:
+            found = await self.port.member_name(row.guild_id, user_id)
+            if found is not None:
+                people.append(found)
+        lang = core.language or "nl"
+        lines = [
+            self.text.render(
+                "sessions.roster.line",
+                lang,
+                band=self.text.render(f"sessions.band.{band}", lang),
+                count=len(names),
+                names=", ".join(names) or "—",
+            )
+            for band, names in roster(people, bands).items()
+        ]
+        await self.port.dm(
+            row.host_id,
+            self.text.render("sessions.roster", lang, kind=row.kind, theme=row.theme, lines="\n".join(lines))[:2000],
         )
 
     async def _on_close(self, job: Job) -> None:
@@ -360,7 +401,7 @@ class SessionsService:
         if row is None or row.status not in ("planned", "open"):
             return
         was_open = row.status == "open"
-        for target, before in decode(row.saved_overwrites).items():
+        for target, before in reversed(decode(row.saved_overwrites).items()):  # the bot's own role last
             await self.port.set_overwrite(row.room_id, target, before)
         core = await self._guild_config(row.guild_id)
         if row.expert_role_added and row.expert_id is not None and core.roles.expert_guest is not None:
