@@ -37,7 +37,7 @@ KIND_CHOICES = [
     ),
 ]
 BAND_CHOICES = [app_commands.Choice(name=_(band, f"sessions.band.{band}"), value=band) for band in BANDS]
-LABELS = ("talk", "follow", "unfollow")
+LABELS = ("talk", "follow", "unfollow", "ask", "approve", "reject")
 Room = discord.TextChannel | discord.VoiceChannel | discord.StageChannel
 
 
@@ -201,6 +201,26 @@ class SessionsCog(
         with refused():
             await self.service.cancel(guild_id, id)
         await reply(self.runtime, interaction, "sessions.cancelled_staff", id=id)
+
+    @app_commands.command(name="feedback", description=_("Feedback on the latest sessions", "cmd.sessions.feedback"))
+    @require("staff")
+    async def feedback(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        lang = await interaction_lang(self.runtime, interaction)
+        lines = [
+            self.runtime.i18n.t(
+                "sessions.feedback.line",
+                lang,
+                id=row.id,
+                when=when,
+                theme=self.service.text.theme(row.kind, row.theme, lang),
+                good=totals.good,
+                ok=totals.ok,
+                bad=totals.bad,
+            )
+            for row, totals, when in await self.service.feedback(interaction.guild_id)
+        ]
+        await reply(self.runtime, interaction, "sessions.feedback.list", lines="\n".join(lines) or "—")
 
     # -- attendance ---------------------------------------------------------------------------------------
 

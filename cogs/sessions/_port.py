@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,16 +13,11 @@ from bot.adapters.people import person
 from bot.adapters.replies import NO_PINGS, escape
 from bot.domain.sessions.room import VIEW_CHANNEL, Overwrite
 from bot.services.contacts import Person
-from bot.services.sessions.port import EventStatus, RoomKind
-from cogs.sessions._views import follow_view
+from bot.services.sessions.port import Button, EventStatus, RoomKind
+from cogs.sessions._views import view_for
 
 log = logging.getLogger("happymood.sessions")
 
-TALK_ID = "desk:talk"
-"""The desk's persistent "Praat met ons" button (cogs/desk/_views.py): pressing it opens a desk conversation.
-
-Only the custom_id is shared (a test pins it), so the desk handles the click and the cogs stay uncoupled.
-"""
 
 EVENT_STATUS = {
     "active": discord.EventStatus.active,
@@ -198,21 +194,11 @@ class DiscordSessionsPort:
     async def remove_role(self, guild_id: int, user_id: int, role_id: int) -> bool:
         return await self._role(guild_id, user_id, role_id, add=False)
 
-    async def post(
-        self, channel_id: int, text: str, *, talk_button: bool = False, follow_session: int | None = None
-    ) -> int | None:
+    async def post(self, channel_id: int, text: str, *, buttons: Sequence[Button] = ()) -> int | None:
         channel = self.bot.get_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             return None
-        view: discord.ui.View | None = None
-        if talk_button:
-            view = discord.ui.View(timeout=None)
-            button: discord.ui.Button[Any] = discord.ui.Button(
-                label=self.labels["talk"], style=discord.ButtonStyle.success, emoji="💬", custom_id=TALK_ID
-            )
-            view.add_item(button)
-        elif follow_session is not None:
-            view = follow_view(follow_session, self.labels["follow"], self.labels["unfollow"])
+        view = view_for(list(buttons), self.labels) if buttons else None
         try:
             if view is None:
                 message = await channel.send(text, allowed_mentions=NO_PINGS)
@@ -224,6 +210,41 @@ class DiscordSessionsPort:
         if view is not None:
             view.stop()  # the registered persistent items answer clicks, not this stand-in
         return message.id
+
+    async def post_question(self, channel_id: int, question_id: int, header: str, question: str) -> int | None:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        view = view_for([Button("approve", question_id), Button("reject", question_id)], self.labels)  # type: ignore[arg-type]
+        try:
+            message = await channel.send(
+                header, embed=discord.Embed(description=question), view=view, allowed_mentions=NO_PINGS
+            )
+        except discord.HTTPException:
+            log.exception("could not post an anonymous question for the team")
+            return None
+        view.stop()
+        return message.id
+
+    async def fetch_question(self, channel_id: int, message_id: int) -> str | None:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        try:
+            message = await channel.fetch_message(message_id)
+        except discord.HTTPException:
+            return None
+        return message.embeds[0].description if message.embeds else None
+
+    async def settle_question(self, channel_id: int, message_id: int, note: str) -> None:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return
+        try:
+            message = await channel.fetch_message(message_id)
+            await message.edit(content=f"{message.content}\n{note}"[:2000], view=None, allowed_mentions=NO_PINGS)
+        except discord.HTTPException:
+            log.warning("could not update an anonymous question's post")
 
     async def dm(self, user_id: int, text: str) -> bool:
         try:

@@ -1,4 +1,4 @@
-"""sessions tables: planned safe spaces / Happy Mondays, followers, the temporary presence of a running session
+"""sessions tables: planned sessions, followers, presence while running, anonymous questions (no text), feedback totals
 
 Revision ID: 0010_sessions
 Revises: 0001_core
@@ -57,9 +57,36 @@ def upgrade() -> None:
         sa.Column("user_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.PrimaryKeyConstraint("session_id", "user_id", name=op.f("pk_session_followers")),
     )
+    op.create_table(
+        "session_questions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("channel_id", sa.BigInteger(), nullable=True),
+        sa.Column("message_id", sa.BigInteger(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_session_questions")),
+    )
+    op.create_table(
+        "session_feedback",
+        sa.Column("session_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("good", sa.Integer(), nullable=False),
+        sa.Column("ok", sa.Integer(), nullable=False),
+        sa.Column("bad", sa.Integer(), nullable=False),
+        sa.Column("open", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("session_id", name=op.f("pk_session_feedback")),
+    )
+    op.create_table(
+        "session_voters",
+        sa.Column("session_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("user_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.PrimaryKeyConstraint("session_id", "user_id", name=op.f("pk_session_voters")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("session_voters")
+    op.drop_table("session_feedback")
+    op.drop_table("session_questions")
     op.drop_table("session_followers")
     op.drop_table("session_presence")
     with op.batch_alter_table("sessions", schema=None) as batch_op:

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.db.models import LedgerContact
 from bot.db.models.sessions import SafeSession
@@ -162,8 +162,7 @@ async def test_plan_opens_closes_restores_and_counts_attendance(s: Sessions) -> 
     await s.at(local(2026, 12, 2, 16, 0))
     assert s.overwrites("safe_space") == before
     assert event["status"] == 3
-    closing = s.posts("safe_space")[-1]
-    assert "privé praten" in closing.content
+    closing = next(m for m in s.posts("safe_space") if "privé praten" in m.content)
     assert closing.components[0]["components"][0]["custom_id"] == "desk:talk"
     youth1 = w.users["youth1"]
     assert [c for c in s.ledger.calls if c[3] and "session" in c[2]] == [
@@ -392,3 +391,79 @@ async def test_age_band_gate_and_the_hosts_private_roster(s: Sessions) -> None:
     await s.at(local(2026, 12, 2, 16, 0))
     assert s.overwrites("safe_space") == before
     assert sees("youth2") and sees("youth3")
+
+
+async def test_an_anonymous_question_appears_without_its_author(s: Sessions) -> None:
+    w, sb = s.w, s.w.sandbox
+    await s.plan(thema="sexuality", start="wo 14:00", plek=w.channels["safe_space"])
+    await s.at(local(2026, 12, 2, 14, 0))
+    intro = next(m for m in s.posts("safe_space") if m.components)
+    assert intro.components[0]["components"][0]["custom_id"] == "sessions:ask:1"
+    asker = w.users["youth1"]
+    question = "Is het normaal dat ik twijfel over wie ik leuk vind? @everyone"
+
+    async def ask(text: str) -> str:
+        opened = await sb.click_button(intro.id, "sessions:ask:1", asker)
+        await opened.wait_response()
+        submitted = await sb.submit_modal(opened, {"question": text})
+        body = await submitted.wait_response()
+        await s.quiet()
+        return str(body["data"]["content"])
+
+    assert "anoniem doorgegeven" in await ask(question)
+    (staff_post,) = [m for m in s.posts("staff_desk") if "Anonieme vraag" in m.content]
+    assert [c["custom_id"] for c in staff_post.components[0]["components"]] == [
+        "sessions:approve:1",
+        "sessions:reject:1",
+    ]
+    # A youth may not approve; the outreacher does.
+    refused = await sb.click_button(staff_post.id, "sessions:approve:1", w.users["youth2"])
+    assert "enkel voor het team" in (await refused.wait_response())["data"]["content"]
+    approved = await sb.click_button(staff_post.id, "sessions:approve:1", w.users["sam"])
+    await approved.wait_response()
+    await s.quiet()
+    (posted,) = [m for m in s.posts("safe_space") if "Anonieme vraag" in m.content]
+    assert "twijfel over wie ik leuk vind" in posted.content and posted.mention_everyone is False
+    assert sb.channels[w.channels["staff_desk"]].messages[staff_post.id].components == []
+
+    # Nowhere the bot posted or stored is the asker named.
+    me = w.app.user_id
+    name = sb.users[asker].username
+    for message in sb.message_index.values():
+        if message.author_id == me and "vraag" in message.content.casefold():
+            assert str(asker) not in message.content and name not in message.content
+            assert str(asker) not in str(message.embeds)
+    assert w.runtime is not None
+    async with w.runtime.db.session() as session:
+        for table in ("session_questions", "session_presence", "session_followers"):
+            rows = (await session.execute(text(f"SELECT * FROM {table}"))).all()
+            assert all(asker not in tuple(row) and question not in map(str, tuple(row)) for row in rows), table
+
+    # Three questions per youth per session (kept in memory only), the fourth is refused kindly.
+    assert "anoniem doorgegeven" in await ask("nog een vraag")
+    assert "anoniem doorgegeven" in await ask("en nog een")
+    assert "al 3 vragen" in await ask("een vierde")
+
+
+async def test_feedback_one_vote_per_youth_totals_only(s: Sessions) -> None:
+    w, sb = s.w, s.w.sandbox
+    await s.plan(thema="online_safety", start="wo 14:00", plek=w.channels["safe_space"])
+    await s.at(local(2026, 12, 2, 14, 0))
+    await s.at(local(2026, 12, 2, 16, 0))
+    faces = next(m for m in s.posts("safe_space") if "Hoe vond je" in m.content)
+    ids = [c["custom_id"] for c in faces.components[0]["components"]]
+    assert ids == ["sessions:vote_good:1", "sessions:vote_ok:1", "sessions:vote_bad:1"]
+    answers = []
+    for user, face in (("youth1", 0), ("youth1", 2), ("youth2", 0), ("youth3", 2), ("sam", 0)):
+        i = await sb.click_button(faces.id, ids[face], w.users[user])
+        answers.append((await i.wait_response())["data"]["content"])
+    assert "Bedankt" in answers[0] and "stemde al" in answers[1] and "team stemt niet" in answers[4]
+    await s.quiet()
+    assert "😀 2 · 😐 0 · 🙁 1" in await s.command("feedback")
+    await s.at(local(2026, 12, 5, 16, 1))  # three days later voting closes and who voted is forgotten
+    late = await sb.click_button(faces.id, ids[1], w.users["youth4"])
+    assert "kan niet meer" in (await late.wait_response())["data"]["content"]
+    assert w.runtime is not None
+    async with w.runtime.db.session() as session:
+        assert (await session.execute(text("SELECT * FROM session_voters"))).all() == []
+    assert "😀 2 · 😐 0 · 🙁 1" in await s.command("feedback")

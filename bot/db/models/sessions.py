@@ -60,3 +60,36 @@ class SessionFollower(Base):
 
     session_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
+class SessionQuestion(Base):
+    """An anonymous question waiting for the team: no author, no text (the text lives only in the staff post)."""
+
+    __tablename__ = "session_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(Integer)
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+
+
+class SessionFeedback(Base):
+    """The three-faces totals of one session (counts only)."""
+
+    __tablename__ = "session_feedback"
+
+    session_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    good: Mapped[int] = mapped_column(Integer, default=0)
+    ok: Mapped[int] = mapped_column(Integer, default=0)
+    bad: Mapped[int] = mapped_column(Integer, default=0)
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SessionVoter(Base):
+    """Who already voted (one vote per youth); deleted when voting closes, a few days after the session."""
+
+    __tablename__ = "session_voters"
+
+    session_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

@@ -16,6 +16,10 @@ class SessionsConfig(BaseModel):
     """Reminders this many minutes before the start (never after hours: moved earlier or dropped)."""
     min_voice_minutes: int = Field(default=10, ge=1)
     """Time in the session's voice/stage room that counts as having attended."""
+    question_limit: int = Field(default=3, ge=1)
+    """Anonymous questions per youth per session (counted in memory only)."""
+    feedback_days: int = Field(default=3, ge=1)
+    """Days the three-faces feedback stays open after a session (then who voted is forgotten)."""
     max_follower_dms: int = Field(default=500, ge=0)
     """At most this many followers get a reminder or change by DM (the announcement reaches everyone)."""
     room_name: str = "safe-space"

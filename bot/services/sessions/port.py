@@ -6,6 +6,8 @@ raising when Discord refuses.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
@@ -13,6 +15,18 @@ from bot.domain.sessions.room import Overwrite
 from bot.services.contacts import Person
 
 RoomKind = Literal["text", "voice", "stage"]
+ButtonKind = Literal["talk", "follow", "unfollow", "ask", "vote_good", "vote_ok", "vote_bad"]
+FACES: dict[str, str] = {"vote_good": "good", "vote_ok": "ok", "vote_bad": "bad"}
+
+
+@dataclass(frozen=True)
+class Button:
+    """A persistent button under a post: ``talk`` is the desk's "Praat met ons"; the others carry a session id."""
+
+    kind: ButtonKind
+    ref: int = 0
+
+
 EventStatus = Literal["active", "completed", "cancelled"]
 
 
@@ -72,11 +86,20 @@ class SessionsPort(Protocol):
 
     async def remove_role(self, guild_id: int, user_id: int, role_id: int) -> bool: ...
 
-    async def post(
-        self, channel_id: int, text: str, *, talk_button: bool = False, follow_session: int | None = None
-    ) -> int | None:
-        """Post without pinging anyone; ``talk_button`` adds the desk's persistent "Praat met ons" button,
-        ``follow_session`` the persistent **Volg** / **Niet meer volgen** buttons of that session."""
+    async def post(self, channel_id: int, text: str, *, buttons: Sequence[Button] = ()) -> int | None:
+        """Post without pinging anyone, with persistent ``buttons`` under it."""
+        ...
+
+    async def post_question(self, channel_id: int, question_id: int, header: str, question: str) -> int | None:
+        """The question for the team (text already escaped) with Approve / Reject; the text lives only here."""
+        ...
+
+    async def fetch_question(self, channel_id: int, message_id: int) -> str | None:
+        """The question text back from the team's post (read at the moment it is approved)."""
+        ...
+
+    async def settle_question(self, channel_id: int, message_id: int, note: str) -> None:
+        """Remove the Approve / Reject buttons and add who decided what."""
         ...
 
     async def dm(self, user_id: int, text: str) -> bool: ...

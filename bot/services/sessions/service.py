@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.db.models.sessions import SafeSession
+from bot.db.models.sessions import SafeSession, SessionFeedback
 from bot.domain.guild_config import GuildConfig
 from bot.domain.hours import OfficeHours, OfficeHoursConfig
 from bot.domain.ledger.kinds import ContactKind
@@ -37,7 +37,8 @@ from bot.domain.sessions.room import Overwrite, decode, encode, opened, room_acc
 from bot.domain.sessions.schedule import local_label
 from bot.scheduling import Job, Scheduler
 from bot.services.contacts import ContactRecorder
-from bot.services.sessions.port import SessionsPort
+from bot.services.sessions.port import Button, SessionsPort
+from bot.services.sessions.room_tools import RoomTools
 from bot.services.sessions.store import SessionStore
 from bot.services.sessions.text import SessionText
 
@@ -96,11 +97,13 @@ class SessionsService:
         self._hours = hours
         self._guild_config = guild_config
         self._open_rooms: dict[int, int] | None = None
+        self.tools = RoomTools(self.store, port, text, scheduler, clock, config, guild_config)
 
     def register(self) -> None:
         self.scheduler.register(REMIND, self._on_remind)
         self.scheduler.register(OPEN, self._on_open)
         self.scheduler.register(CLOSE, self._on_close)
+        self.tools.register()
 
     # -- planning ----------------------------------------------------------------------------------------
 
@@ -202,7 +205,7 @@ class SessionsService:
                     until=row.end_at.astimezone(tz).strftime("%H:%M"),
                     room=f"<#{room_id}>",
                 ),
-                follow_session=row.id,
+                buttons=(Button("follow", row.id), Button("unfollow", row.id)),
             )
         return row
 
@@ -237,6 +240,11 @@ class SessionsService:
     async def upcoming(self, guild_id: int) -> list[tuple[SafeSession, str]]:
         tz = ZoneInfo((await self._hours(guild_id)).timezone)
         return [(row, local_label(row.start_at, tz)) for row in await self.store.upcoming(guild_id, self.clock.now())]
+
+    async def feedback(self, guild_id: int) -> list[tuple[SafeSession, SessionFeedback, str]]:
+        """The three-faces totals of the latest sessions (counts only), newest first."""
+        tz = ZoneInfo((await self._hours(guild_id)).timezone)
+        return [(row, totals, local_label(row.start_at, tz)) for row, totals in await self.store.feedback(guild_id)]
 
     async def _own(self, guild_id: int, session_id: int) -> SafeSession:
         row = await self.store.get(session_id)
@@ -356,10 +364,9 @@ class SessionsService:
             keys.append("sessions.open.content_note")
         await self._gate_and_roster(row, core)
         tz = ZoneInfo((await self._hours(row.guild_id)).timezone)
-        await self.port.post(
-            row.room_id,
-            self.text.youth(keys, kind=row.kind, theme=row.theme, until=row.end_at.astimezone(tz).strftime("%H:%M")),
-        )
+        until = row.end_at.astimezone(tz).strftime("%H:%M")
+        intro = self.text.youth([*keys, "sessions.open.ask"], kind=row.kind, theme=row.theme, until=until)
+        await self.port.post(row.room_id, intro, buttons=(Button("ask", row.id),))
 
     async def _gate_and_roster(self, row: SafeSession, core: GuildConfig) -> None:
         """An age-gated session explains itself kindly to the others; the host privately gets who is there."""
@@ -412,7 +419,9 @@ class SessionsService:
         await self.store.update(row.id, status="closed", expert_role_added=False)
         (await self._rooms()).pop(row.room_id, None)
         if was_open:
-            await self.port.post(row.room_id, self.text.youth(["sessions.close.talk"]), talk_button=True)
+            await self.port.post(row.room_id, self.text.youth(["sessions.close.talk"]), buttons=(Button("talk"),))
+            await self.tools.open_feedback(row.id, row.room_id)
+        self.tools.forget_limits(row.id)
         log.info("session closed", extra={"session": row.id, "attended": attended, "was_open": was_open})
         if row.weekly:
             await self._next_week(row)

@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from bot.db.engine import Database
-from bot.db.models.sessions import SafeSession, SessionFollower, SessionPresence
+from bot.db.models.sessions import (
+    SafeSession,
+    SessionFeedback,
+    SessionFollower,
+    SessionPresence,
+    SessionQuestion,
+    SessionVoter,
+)
 from bot.domain.sessions.model import Booking
 
 ACTIVE = ("planned", "open")
@@ -138,3 +145,67 @@ class SessionStore:
     async def drop_followers(self, session_id: int) -> None:
         async with self._db.session() as session:
             await session.execute(delete(SessionFollower).where(SessionFollower.session_id == session_id))
+
+    # -- anonymous questions (no author, no text) -------------------------------------------------------------
+
+    async def add_question(self, session_id: int) -> int:
+        async with self._db.session() as session:
+            row = SessionQuestion(session_id=session_id, status="pending")
+            session.add(row)
+            await session.flush()
+            return row.id
+
+    async def question(self, question_id: int) -> SessionQuestion | None:
+        async with self._db.session() as session:
+            row = await session.get(SessionQuestion, question_id)
+            if row is not None:
+                session.expunge(row)
+            return row
+
+    async def set_question(self, question_id: int, **values: Any) -> None:
+        async with self._db.session() as session:
+            row = await session.get(SessionQuestion, question_id)
+            if row is not None:
+                for name, value in values.items():
+                    setattr(row, name, value)
+
+    # -- three-faces feedback (totals only) ---------------------------------------------------------------------
+
+    async def open_feedback(self, session_id: int) -> None:
+        async with self._db.session() as session:
+            if await session.get(SessionFeedback, session_id) is None:
+                session.add(SessionFeedback(session_id=session_id, good=0, ok=0, bad=0, open=True))
+
+    async def vote(self, session_id: int, user_id: int, face: str) -> str:
+        """``"counted"``, ``"again"`` (already voted) or ``"closed"``; counted once, atomically with the voter."""
+        async with self._db.session() as session:
+            totals = await session.get(SessionFeedback, session_id, with_for_update=True)
+            if totals is None or not totals.open:
+                return "closed"
+            if await session.get(SessionVoter, (session_id, user_id)) is not None:
+                return "again"
+            session.add(SessionVoter(session_id=session_id, user_id=user_id))
+            setattr(totals, face, getattr(totals, face) + 1)
+            return "counted"
+
+    async def close_feedback(self, session_id: int) -> None:
+        async with self._db.session() as session:
+            totals = await session.get(SessionFeedback, session_id)
+            if totals is not None:
+                totals.open = False
+            await session.execute(delete(SessionVoter).where(SessionVoter.session_id == session_id))
+
+    async def feedback(self, guild_id: int, limit: int = 10) -> list[tuple[SafeSession, SessionFeedback]]:
+        """The latest closed sessions with their totals, newest first."""
+        async with self._db.session() as session:
+            rows = (
+                await session.execute(
+                    select(SafeSession, SessionFeedback)
+                    .join(SessionFeedback, SessionFeedback.session_id == SafeSession.id)
+                    .where(SafeSession.guild_id == guild_id)
+                    .order_by(SafeSession.start_at.desc())
+                    .limit(limit)
+                )
+            ).all()
+            session.expunge_all()
+            return [(a, b) for a, b in rows]
