@@ -253,5 +253,6 @@ async def setup(bot: commands.Bot) -> None:
     service.register()
     runtime.add_service("sessions", service)
     _views.register(bot)
+    bot.on_startup(service.reconcile_voice)  # type: ignore[attr-defined]
     await bot.add_cog(SessionsCog(bot, runtime, service))
     await bot.add_cog(AgeCog(runtime))

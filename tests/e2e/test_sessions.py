@@ -467,3 +467,21 @@ async def test_feedback_one_vote_per_youth_totals_only(s: Sessions) -> None:
     async with w.runtime.db.session() as session:
         assert (await session.execute(text("SELECT * FROM session_voters"))).all() == []
     assert "😀 2 · 😐 0 · 🙁 1" in await s.command("feedback")
+
+
+async def test_voice_joins_while_the_bot_was_down_still_count(s: Sessions) -> None:
+    w, sb = s.w, s.w.sandbox
+    voice = sb.add_voice_channel(w.guild_id, "babbelhoek", parent_id=w.channels["safe_space_category"])
+    await s.quiet()
+    await s.plan(thema="mental_wellbeing", start="wo 14:00", plek=voice)
+    await s.at(local(2026, 12, 2, 14, 0))
+    await w.kill_bot()
+    await sb.join_voice(w.guild_id, voice, w.users["youth4"])  # while the bot is down
+    await w.at(local(2026, 12, 2, 14, 3))
+    await w.start_bot()
+    await s.quiet()
+    await s.at(local(2026, 12, 2, 14, 20))
+    await sb.join_voice(w.guild_id, None, w.users["youth4"])
+    await s.quiet()
+    await s.at(local(2026, 12, 2, 16, 0))
+    assert [c[0] for c in s.ledger.calls if c[3] and "session" in c[2]] == [w.users["youth4"]]

@@ -486,6 +486,15 @@ class SessionsService:
         if joined is not None and joined in rooms:
             await self.store.voice(rooms[joined], user_id, joined=True, at=now)
 
+    async def reconcile_voice(self) -> None:
+        """At start-up: voice joins and leaves of running sessions that happened while the bot was away."""
+        self._open_rooms = None
+        for room_id, session_id in (await self._rooms()).items():
+            row = await self.store.get(session_id)
+            if row is not None and row.room_kind != "text":
+                present = set(await self.port.voice_members(row.guild_id, room_id))
+                await self.store.reconcile_voice(session_id, present, self.clock.now())
+
     async def seed_voice(self, room_id: int, user_ids: Sequence[int]) -> None:
         """Who already sits in a room's voice channel when it opens (or when the bot comes back)."""
         session_id = (await self._rooms()).get(room_id)

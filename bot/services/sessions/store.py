@@ -101,6 +101,21 @@ class SessionStore:
                 row.voice_seconds += max(0, int((at - row.voice_since).total_seconds()))
                 row.voice_since = None
 
+    async def reconcile_voice(self, session_id: int, present: set[int], at: datetime) -> None:
+        """After a restart: who is in the room now counts from ``at``; who left while the bot was away, until ``at``."""
+        async with self._db.session() as session:
+            rows = {
+                r.user_id: r
+                for r in (
+                    await session.scalars(select(SessionPresence).where(SessionPresence.session_id == session_id))
+                ).all()
+            }
+        for user_id, row in rows.items():
+            if row.voice_since is not None and user_id not in present:
+                await self.voice(session_id, user_id, joined=False, at=at)
+        for user_id in present:
+            await self.voice(session_id, user_id, joined=True, at=at)
+
     async def take_presence(self, session_id: int, until: datetime) -> list[tuple[int, bool, int]]:
         """``(user_id, wrote, voice_seconds)`` per person (open voice stretches end at ``until``); rows deleted."""
         async with self._db.session() as session:
