@@ -12,6 +12,7 @@ from bot.domain.desk.config import DeskConfig
 from bot.domain.hours import OfficeHoursConfig
 from bot.domain.ledger.config import LedgerConfig
 from bot.domain.referrals import ReferralConfig
+from bot.domain.sessions.config import SessionsConfig
 from bot.domain.spam import SpamPolicy
 
 
@@ -24,3 +25,4 @@ class FeatureSettings(BaseModel):
     desk: DeskConfig = Field(default_factory=DeskConfig)
     ledger: LedgerConfig = Field(default_factory=LedgerConfig)
     antispam: SpamPolicy = Field(default_factory=SpamPolicy)
+    sessions: SessionsConfig = Field(default_factory=SessionsConfig)

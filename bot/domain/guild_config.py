@@ -17,6 +17,9 @@ class RoleName(StrEnum):
     peer_supporter = "peer_supporter"
     expert_guest = "expert_guest"
     youth = "youth"
+    age_12_14 = "age_12_14"
+    age_15_17 = "age_15_17"
+    age_18_22 = "age_18_22"
 
 
 class ChannelName(StrEnum):
@@ -44,6 +47,10 @@ class GuildRoles(_Strict):
     peer_supporter: int | None = None
     expert_guest: int | None = None
     youth: int | None = None
+    # Self-chosen age bands (no age is ever stored); youngest first, see bot/domain/sessions/bands.py.
+    age_12_14: int | None = None
+    age_15_17: int | None = None
+    age_18_22: int | None = None
 
 
 class GuildChannels(_Strict):

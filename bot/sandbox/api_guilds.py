@@ -779,5 +779,13 @@ async def delete_event(sb: DiscordSandbox, req: RestRequest) -> Any:
 @routes.get("/guilds/{guild_id}/scheduled-events/{event_id}/users")
 async def event_users(sb: DiscordSandbox, req: RestRequest) -> Any:
     guild = _guild_member(sb, req)
-    _event_or_404(guild, req.params["event_id"])
-    return []
+    event = _event_or_404(guild, req.params["event_id"])
+    try:
+        limit = int(req.query.get("limit", 100))
+    except ValueError:
+        raise errors.invalid_form("limit", "Value is not int.", "NUMBER_TYPE_COERCE") from None
+    if not 1 <= limit <= 100:
+        raise errors.invalid_form("limit", "int value should be between 1 and 100.", "NUMBER_TYPE_MAX")
+    after = int(req.query.get("after", 0) or 0)
+    users = sorted(u for u in guild.scheduled_event_users.get(int(event["id"]), []) if u > after)[:limit]
+    return [{"guild_scheduled_event_id": event["id"], "user": sb.user_payload(u)} for u in users]

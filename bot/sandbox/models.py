@@ -296,6 +296,8 @@ class Guild:
     incident_actions: list[JSON] = field(default_factory=list)
     automod_rules: dict[int, JSON] = field(default_factory=dict)
     scheduled_events: dict[int, JSON] = field(default_factory=dict)
+    #: event id → ids of the users who pressed Interested, in order
+    scheduled_event_users: dict[int, list[int]] = field(default_factory=dict)
     voice_states: dict[int, VoiceState] = field(default_factory=dict)
     audit_log: list[JSON] = field(default_factory=list)
 

@@ -23,6 +23,7 @@ from bot.sandbox.gateway import (
     GUILD_MESSAGES,
     GUILD_MODERATION,
     GUILD_PRESENCES,
+    GUILD_SCHEDULED_EVENTS,
     GUILD_VOICE_STATES,
     GUILDS,
     INVALID_SESSION,
@@ -553,6 +554,27 @@ class DiscordSandbox(SandboxState):
             self.voice_state_payload(guild, user_id, event=True),
             guild_id=guild_id,
             intent=GUILD_VOICE_STATES,
+        )
+        await self.flush()
+
+    async def set_event_interest(self, guild_id: int, event_id: int, user_id: int, interested: bool = True) -> None:
+        """The member presses (or un-presses) *Interested* on an event (GUILD_SCHEDULED_EVENT_USER_ADD/REMOVE)."""
+        guild = self.guilds[guild_id]
+        self._require_member(guild, user_id)
+        event = guild.scheduled_events[event_id]
+        users = guild.scheduled_event_users.setdefault(event_id, [])
+        if interested == (user_id in users):
+            return
+        if interested:
+            users.append(user_id)
+        else:
+            users.remove(user_id)
+        event["user_count"] = len(users)
+        self.dispatch_simple(
+            "GUILD_SCHEDULED_EVENT_USER_ADD" if interested else "GUILD_SCHEDULED_EVENT_USER_REMOVE",
+            {"guild_scheduled_event_id": str(event_id), "user_id": str(user_id), "guild_id": str(guild_id)},
+            guild_id=guild_id,
+            intent=GUILD_SCHEDULED_EVENTS,
         )
         await self.flush()
 

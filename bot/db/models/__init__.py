@@ -5,5 +5,13 @@ from bot.db.models.base import Base
 from bot.db.models.core import BotState, GuildSetting, ScheduledAction
 from bot.db.models.desk import DeskConversation, DeskHeldReply, DeskMentionMark  # noqa: F401
 from bot.db.models.ledger import LedgerContact, LedgerDaily, LedgerKey, LedgerOffline, LedgerWeekly  # noqa: F401
+from bot.db.models.sessions import (  # noqa: F401
+    SafeSession,
+    SessionFeedback,
+    SessionFollower,
+    SessionPresence,
+    SessionQuestion,
+    SessionVoter,
+)
 
 __all__ = ["Base", "BotState", "GuildSetting", "ScheduledAction"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.demo.chapters import antispam, core, desk, ledger
+from bot.demo.chapters import antispam, core, desk, ledger, sessions
 from bot.demo.timeline import Timeline
 from bot.demo.world import World
 
@@ -15,4 +15,5 @@ CHAPTERS: list[Chapter] = [
     desk.chapter,
     antispam.chapter,
     ledger.chapter,
+    sessions.chapter,
 ]
