@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from typing import Any
 
 import discord
@@ -21,6 +21,7 @@ from bot.domain.guild_config import Access, RoleName
 from bot.domain.hours import OfficeHoursConfig
 from bot.domain.sessions import THEMES, PlanRefused, SessionKind
 from bot.domain.sessions.bands import BANDS
+from bot.events import Seen, events_of
 from bot.i18n.translator import _
 from bot.runtime import Runtime
 from bot.services.sessions import PlanRequest, SessionsService, SessionText
@@ -224,14 +225,19 @@ class SessionsCog(
 
     # -- attendance ---------------------------------------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
+    async def cog_load(self) -> None:
+        await self.service.warm()
+        events_of(self.bot).observe("message", self.on_message)
+
+    async def cog_unload(self) -> None:
+        events_of(self.bot).forget("message", self.on_message)
+
+    def on_message(self, seen: Seen[discord.Message]) -> Awaitable[None] | None:
+        """Attendance: only a message in an open session room has anything to do (errors are logged by the hub)."""
+        message = seen.item
         if message.guild is None or message.author.bot:
-            return
-        try:
-            await self.service.on_message(message.channel.id, message.author.id)
-        except Exception:
-            log.exception("sessions could not note a message")
+            return None
+        return self.service.message_work(message.channel.id, message.author.id)
 
     @commands.Cog.listener()
     async def on_voice_state_update(

@@ -471,6 +471,16 @@ class SessionsService:
             self._open_rooms = await self.store.open_rooms()
         return self._open_rooms
 
+    async def warm(self) -> None:
+        """Load the open session rooms, so the message path decides from memory from the first message on."""
+        await self._rooms()
+
+    def message_work(self, channel_id: int, user_id: int) -> Awaitable[None] | None:
+        """Decided from memory once the open rooms are known: only a message in a session room has I/O to do."""
+        if self._open_rooms is not None and channel_id not in self._open_rooms:
+            return None
+        return self.on_message(channel_id, user_id)
+
     async def on_message(self, channel_id: int, user_id: int) -> None:
         session_id = (await self._rooms()).get(channel_id)
         if session_id is not None:
