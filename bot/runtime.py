@@ -69,9 +69,14 @@ class Runtime:
             await self._closers.pop()()
 
     @property
-    def contacts(self) -> ContactRecorder:
-        """The contact ledger's recording interface (registered as service ``"ledger"``)."""
+    def ledger(self) -> LedgerService:
+        """The contact ledger (registered as service ``"ledger"``): counting, reports, forget-me."""
         return self.services["ledger"]  # type: ignore[no-any-return]
+
+    @property
+    def contacts(self) -> ContactRecorder:
+        """The contact ledger's recording interface."""
+        return self.ledger
 
     async def guild_config(self, guild_id: int) -> GuildConfig:
         """The guild's core settings; cached (every message asks) and dropped when they change."""

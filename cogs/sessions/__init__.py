@@ -59,7 +59,7 @@ def build_sessions(runtime: Runtime, bot: discord.Client) -> SessionsService:
         zone = (await runtime.guild_config(guild_id)).timezone
         return base.model_copy(update={"timezone": zone}) if zone and zone != base.timezone else base
 
-    return SessionsService(
+    service = SessionsService(
         runtime.db,
         runtime.clock,
         runtime.scheduler,
@@ -70,6 +70,8 @@ def build_sessions(runtime: Runtime, bot: discord.Client) -> SessionsService:
         hours=hours,
         guild_config=runtime.guild_config,
     )
+    runtime.ledger.count_feedback_with(service.store.feedback_totals)
+    return service
 
 
 @app_commands.guild_only()

@@ -9,7 +9,7 @@ import asyncio
 import copy
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,12 +19,14 @@ from sqlalchemy import func, select, text
 from bot.db.models import LedgerContact
 from bot.db.models.sessions import SafeSession
 from bot.demo.world import World
+from bot.domain.ledger import DateRange
 from bot.runtime import Runtime
 from bot.sandbox import Message
 from bot.services.contacts import Person
 
 BXL = ZoneInfo("Europe/Brussels")
 EVENTS = "POST /guilds/{guild_id}/scheduled-events"
+WEEK_OF_DEC_2 = DateRange(date(2026, 11, 30), date(2026, 12, 6))
 
 
 def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -177,6 +179,8 @@ async def test_plan_opens_closes_restores_and_counts_attendance(s: Sessions) -> 
     assert count == 1
     (row,) = await s.rows()
     assert row.status == "closed"
+    kpi = await w.runtime.ledger.figures(s.guild.id, WEEK_OF_DEC_2)
+    assert (kpi.sessions_held, dict(kpi.sessions_by_theme)) == (1, {"alcohol_drugs": 1})
 
     # The "Wil je privé praten?" button is the desk's: pressing it opens a desk conversation.
     i = await w.sandbox.click_button(closing.id, "desk:talk", w.users["youth2"])
@@ -467,6 +471,10 @@ async def test_feedback_one_vote_per_youth_totals_only(s: Sessions) -> None:
     async with w.runtime.db.session() as session:
         assert (await session.execute(text("SELECT * FROM session_voters"))).all() == []
     assert "😀 2 · 😐 0 · 🙁 1" in await s.command("feedback")
+    figures = await w.runtime.ledger.figures(s.guild.id, WEEK_OF_DEC_2)  # the KPI report's totals
+    assert dict(figures.feedback) == {"good": 2, "ok": 0, "bad": 1}
+    published = await w.runtime.ledger.report(s.guild.id, WEEK_OF_DEC_2)  # three votes: below k, so "<5"
+    assert [cell.text(5) for _, cell in published.breakdown("feedback").cells] == ["<5", "0", "<5"]
 
 
 async def test_voice_joins_while_the_bot_was_down_still_count(s: Sessions) -> None:

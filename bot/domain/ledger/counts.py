@@ -60,14 +60,20 @@ def sessions_from_rows(rows: Iterable[ContactRow]) -> list[SessionRow]:
     """Sessions derived from rows tagged ``session=…``: one per (kind, session id)."""
     first: dict[tuple[ContactKind, str], datetime] = {}
     youths: dict[tuple[ContactKind, str], set[str]] = {}
+    themes: dict[tuple[ContactKind, str], str] = {}
     for row in rows:
         if row.session is None or not is_contact(row.kind):
             continue
         key = (row.kind, row.session)
         youths.setdefault(key, set()).add(row.pseudonym)
+        if row.theme is not None:
+            themes.setdefault(key, row.theme)
         if key not in first or row.hour_bucket < first[key]:
             first[key] = row.hour_bucket
-    sessions = [SessionRow(kind, sid, first[(kind, sid)], len(youths[(kind, sid)])) for kind, sid in first]
+    sessions = [
+        SessionRow(kind, sid, first[(kind, sid)], len(youths[(kind, sid)]), themes.get((kind, sid)))
+        for kind, sid in first
+    ]
     return sorted(sessions, key=lambda s: (s.at, s.kind, s.session_id))
 
 

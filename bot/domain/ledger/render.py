@@ -27,6 +27,7 @@ _KEY_LABELS: dict[str, str] = {
     "by_kind": "kind",
     "sessions_by_kind": "kind",
     "attendance_by_kind": "kind",
+    "feedback": "feedback",
     "by_weekday": "weekday",
     "offline_by_place_type": "place_type",
 }
@@ -54,7 +55,7 @@ class Labels:
     def cell_label(self, breakdown: str, key: str) -> str:
         if breakdown in _KEY_LABELS:
             return self(f"{_KEY_LABELS[breakdown]}.{key}")
-        if breakdown == "by_theme" and key == NO_THEME:
+        if breakdown in ("by_theme", "sessions_by_theme") and key == NO_THEME:
             return self("theme.none")
         if breakdown == "by_hour":
             return self("hour", hour=key)

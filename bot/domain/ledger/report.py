@@ -24,7 +24,9 @@ Counting rules (all judged in the guild's time zone ``tz``):
 * After-hours youths: distinct pseudonyms with an ``after_hours`` desk row. Further-contact youths:
   distinct pseudonyms with a row of a kind in ``further_contact_kinds`` (default: desk).
 * Sessions: the :class:`SessionRow` s given (by the local date of ``at``) or, when ``sessions`` is None,
-  derived from rows tagged ``session=…`` (attendance = distinct pseudonyms per kind and session).
+  derived from rows tagged ``session=…`` (attendance = distinct pseudonyms per kind and session);
+  sessions per theme from the session's ``theme=…`` tag. Feedback: the sessions' three-faces votes of
+  the range, as the sessions feature counted them (``feedback``; votes, so youth figures).
 * Happy-place moments: offline moments with at least one youth at a configured happy place (every
   place when ``happy_places`` is None or empty); this and sessions held count activities, not youths.
 
@@ -36,7 +38,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from types import MappingProxyType
 
@@ -71,6 +73,8 @@ __all__ = [
 ]
 
 NO_THEME = "(none)"
+#: The three faces of the sessions' one-click feedback, in the order they are shown.
+FEEDBACK_FACES = ("good", "ok", "bad")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS: tuple[str, ...] = tuple(f"{hour:02d}" for hour in range(24))
 
@@ -120,6 +124,10 @@ class Report:
     #: Summary figures that cannot be computed any more (rolled-up data in the range or before it in the
     #: key period): published as "onbekend", never as the partial count.
     unknown: tuple[str, ...] = ()
+    #: Sessions held per theme (an activity count, like ``sessions_by_kind``; no theme: ``NO_THEME``).
+    sessions_by_theme: Counts = field(default_factory=lambda: MappingProxyType({}))
+    #: The three-faces feedback of the sessions held in the range (votes: youth figures, suppressed).
+    feedback: Counts = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def attendance_mean(self) -> float:
@@ -151,6 +159,7 @@ def build_report(
     period: Period = "year",
     happy_places: Collection[str] | None = None,
     further_contact_kinds: Collection[ContactKind] = FURTHER_CONTACT_KINDS,
+    feedback: Mapping[str, int] | None = None,
 ) -> Report:
     """Count everything for ``range_start..range_end`` (inclusive, local dates); see the module docstring."""
     if range_end < range_start:
@@ -171,6 +180,7 @@ def build_report(
         rollups=rollups,
         period=period,
         happy_places=happy_places,
+        feedback=feedback,
     )
 
 
@@ -187,6 +197,7 @@ def build_report_from_counts(
     rollups: Iterable[Rollup] = (),
     period: Period = "year",
     happy_places: Collection[str] | None = None,
+    feedback: Mapping[str, int] | None = None,
 ) -> Report:
     """The report of ``span`` from aggregated online figures (SQL or :func:`count_rows`) and the offline rows."""
     if k < 2:
@@ -221,6 +232,7 @@ def build_report_from_counts(
     given = counts.sessions if sessions is None else sessions
     held = [s for s in given if span.contains(local_date(s.at, tz))]
     held_by_kind: Counter[str] = Counter(s.kind for s in held)
+    held_by_theme: Counter[str] = Counter(s.theme or NO_THEME for s in held)
     attendance_by_kind: Counter[str] = Counter()
     for session in held:
         attendance_by_kind[session.kind] += session.attendance
@@ -289,4 +301,10 @@ def build_report_from_counts(
         targets=progress,
         footnotes=tuple(footnotes),
         unknown=tuple(unknown),
+        sessions_by_theme=_frozen(_ordered(held_by_theme, _themes_last_none(held_by_theme))),
+        feedback=_frozen({face: (feedback or {}).get(face, 0) for face in FEEDBACK_FACES}),
     )
+
+
+def _themes_last_none(themes: Iterable[str]) -> list[str]:
+    return [*sorted(key for key in themes if key != NO_THEME), *([NO_THEME] if NO_THEME in themes else [])]

@@ -85,10 +85,13 @@ class SessionRow:
     session_id: str
     at: datetime
     attendance: int
+    theme: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", ContactKind(self.kind))
         check_slug(self.session_id, "session_id")
+        if self.theme is not None:
+            check_slug(self.theme, "theme")
         if self.at.tzinfo is None or self.at.utcoffset() is None:
             raise ValueError("at must be timezone-aware")
         if self.attendance < 0:

@@ -15,8 +15,9 @@ Rules (``k`` = the report's suppression threshold, config ``suppression_k``):
    gave the hidden figure away is hidden, and only then its total. Hiding a figure hides it
    everywhere it appears, and the check is re-run over all breakdowns until nothing can be worked
    out. "Worked out" is judged by interval reasoning over all these sums, assuming the reader knows
-   that ``<k`` means 1..k−1 and ``*`` means at least k. Sessions held and happy-place moments are
-   not youth counts and are not part of this.
+   that ``<k`` means 1..k−1 and ``*`` means at least k. Sessions held (in all, per kind and per
+   theme) and happy-place moments are not youth counts and are not part of this; the sessions'
+   feedback votes are (one vote is one youth) and add up to their own total.
 3. The mean attendance is hidden whenever the attendance total is not shown.
 
 4. Linked tables: all published tables are one system. A session kind's attendance and the same kind's
@@ -258,8 +259,13 @@ _BREAKDOWN_TOTALS: dict[str, str | None] = {
     "offline_by_place_type": "moments.offline",
     "offline_by_place": "moments.offline",
     "sessions_by_kind": None,
+    "sessions_by_theme": None,
     "attendance_by_kind": "attendance.total",
+    "feedback": "feedback.total",
 }
+
+#: Breakdowns of activity counts (how often the team did something): never suppressed.
+_ACTIVITY_BREAKDOWNS = ("sessions_by_kind.", "sessions_by_theme.")
 
 _SUMMARY: tuple[tuple[str, str], ...] = (
     ("contact_moments", "moments.total"),
@@ -293,6 +299,7 @@ def _quantities(report: Report) -> tuple[dict[str, int], list[Constraint], set[s
         "sessions.held": report.sessions_held,
         "attendance.total": report.attendance_total,
         "happy_place_moments": report.happy_place_moments,
+        "feedback.total": sum(report.feedback.values()),
     }
     constraints = [Constraint("moments.total", ("moments.online", "moments.offline"))]
     unrendered: set[str] = set()
@@ -321,7 +328,7 @@ def suppress(report: Report) -> SuppressedReport:
     k = report.k
     values, constraints, unrendered, totals = _quantities(report)
     unknown = {qid for name, qid in _SUMMARY if name in report.unknown}
-    sensitive = {q for q in values if q not in _NOT_SENSITIVE | unknown and not q.startswith("sessions_by_kind.")}
+    sensitive = {q for q in values if q not in _NOT_SENSITIVE | unknown and not q.startswith(_ACTIVITY_BREAKDOWNS)}
     states = plan_suppression(values, constraints, k, sensitive=sensitive, unrendered=unrendered | unknown)
     states.update(dict.fromkeys(unknown, CellState.UNKNOWN))
 

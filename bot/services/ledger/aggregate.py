@@ -171,6 +171,9 @@ async def _sessions(session: AsyncSession, contact: ColumnElement[bool], context
     """One session per (kind, session tag): distinct youths and the first hour bucket, as
     :func:`bot.domain.ledger.sessions_from_rows` (a session id may appear in several contexts)."""
     session_of = {context: tag for context in contexts if (tag := parse_tags(context).get("session"))}
+    theme_of = {
+        tag: theme for context, tag in sorted(session_of.items()) if (theme := parse_tags(context).get("theme"))
+    }
     if not session_of:
         return ()
     sid = case(session_of, value=C.context)
@@ -179,5 +182,8 @@ async def _sessions(session: AsyncSession, contact: ColumnElement[bool], context
         .where(contact, C.context.in_(sorted(session_of)))
         .group_by(C.kind, sid)
     )
-    rows = [SessionRow(ContactKind(kind), tag, _aware(first), int(n)) for kind, tag, n, first in result.all()]
+    rows = [
+        SessionRow(ContactKind(kind), tag, _aware(first), int(n), theme_of.get(tag))
+        for kind, tag, n, first in result.all()
+    ]
     return tuple(sorted(rows, key=lambda s: (s.at, s.kind, s.session_id)))

@@ -58,6 +58,8 @@ from bot.services.ledger.retention import Retention
 log = logging.getLogger("happymood.ledger")
 
 GuildConfigSource = Callable[[int], Awaitable[GuildConfig]]
+#: (guild, start, end) -> votes per face of the sessions that started in [start, end) (UTC bounds).
+FeedbackSource = Callable[[int, datetime, datetime], Awaitable[Mapping[str, int]]]
 
 CONFIG_TIMEOUT_SECONDS = 2.0
 FLUSH_TIMEOUT_SECONDS = 15.0
@@ -105,6 +107,7 @@ class LedgerService:
         # Accounts discarded as raid/spam newcomers: (guild, user) -> joined_at. A contact of theirs in the
         # newcomer window that arrives after the discard (a join whose record was still on its way) is dropped.
         self._not_youths: dict[tuple[int, int], datetime] = {}
+        self._feedback: FeedbackSource | None = None
         self.accepted = 0  # contacts taken into the buffer (youths only)
         self.flush_failures = 0
 
@@ -329,6 +332,10 @@ class LedgerService:
     async def today(self, guild_id: int) -> date:
         return self._clock.now().astimezone(await self.guild_tz(guild_id)).date()
 
+    def count_feedback_with(self, source: FeedbackSource) -> None:
+        """The sessions feature reports its anonymous feedback totals (votes per face) for the KPI report."""
+        self._feedback = source
+
     async def figures(self, guild_id: int, span: DateRange, today: date | None = None) -> Report:
         """The raw (unsuppressed) report. Internal: only :meth:`report`'s result may be published."""
         with contextlib.suppress(LedgerUnavailable):
@@ -344,6 +351,7 @@ class LedgerService:
             since = min(span.start, period_range(period_id_for_date(span.start, self.config.period))[0])
             daily = await store.daily_between(session, guild_id, since, span.end)
         options.pop("granularity")  # the writer made each row one moment of this granularity already
+        feedback = await self._feedback(guild_id, start, end) if self._feedback is not None else None
         return build_report_from_counts(
             counts,
             offline,
@@ -352,6 +360,7 @@ class LedgerService:
             self.config.targets,
             today or self._clock.now().astimezone(tz).date(),
             rollups=[*weekly, *daily],
+            feedback=feedback,
             **options,
         )
 

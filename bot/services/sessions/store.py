@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from bot.db.engine import Database
 from bot.db.models.sessions import (
@@ -209,6 +209,22 @@ class SessionStore:
             if totals is not None:
                 totals.open = False
             await session.execute(delete(SessionVoter).where(SessionVoter.session_id == session_id))
+
+    async def feedback_totals(self, guild_id: int, start: datetime, end: datetime) -> dict[str, int]:
+        """Votes per face of the guild's sessions that started in ``[start, end)`` (for the KPI report)."""
+        async with self._db.session() as session:
+            good, ok, bad = (
+                await session.execute(
+                    select(
+                        func.coalesce(func.sum(SessionFeedback.good), 0),
+                        func.coalesce(func.sum(SessionFeedback.ok), 0),
+                        func.coalesce(func.sum(SessionFeedback.bad), 0),
+                    )
+                    .join(SafeSession, SessionFeedback.session_id == SafeSession.id)
+                    .where(SafeSession.guild_id == guild_id, SafeSession.start_at >= start, SafeSession.start_at < end)
+                )
+            ).one()
+            return {"good": int(good), "ok": int(ok), "bad": int(bad)}
 
     async def feedback(self, guild_id: int, limit: int = 10) -> list[tuple[SafeSession, SessionFeedback]]:
         """The latest closed sessions with their totals, newest first."""

@@ -197,7 +197,9 @@ def test_json_exact_for_a_built_week() -> None:
             },
             "offline_by_place": {"cells": {"jc-west": 7, "ka-noord": 12, "park": 0}, "total": 19},
             "sessions_by_kind": {"cells": {"safe_space": 1, "study": 1}, "total": 2},
+            "sessions_by_theme": {"cells": {"stress": 1, "(none)": 1}, "total": 2},
             "attendance_by_kind": {"cells": {"safe_space": "<5", "study": "<5"}, "total": "<5"},
+            "feedback": {"cells": {"good": 0, "ok": 0, "bad": 0}, "total": 0},
         },
         "footnotes": ["suppression", "offline_counted", "targets_prorated", "joins_are_reach", "complementary"],
     }

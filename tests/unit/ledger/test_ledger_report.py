@@ -97,6 +97,7 @@ def test_sessions_derived_from_session_tags() -> None:
     assert report.attendance_total == 3
     assert report.attendance_mean == 1.5
     assert dict(report.sessions_by_kind) == {"safe_space": 1, "study": 1}
+    assert dict(report.sessions_by_theme) == {"stress": 1, "(none)": 1}
     assert dict(report.attendance_by_kind) == {"safe_space": 2, "study": 1}
 
 

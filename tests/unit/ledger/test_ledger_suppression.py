@@ -184,6 +184,19 @@ def test_mean_attendance_hidden_with_a_small_attendance_total() -> None:
     assert report.figure("sessions_held").text(5) == "1"  # activity count, not about youths
 
 
+def test_sessions_per_theme_are_activity_counts_and_feedback_votes_are_protected() -> None:
+    rows = [row("safe_space", "2026-03-04 15:00", f"s{i}", theme="stress", session="s1") for i in range(6)]
+    rows += [row("happy_monday", "2026-03-02 19:00", f"h{i}", theme="chill", session="h1") for i in range(6)]
+    report = suppress(_report(rows, feedback={"good": 6, "ok": 2, "bad": 0}))
+    themes = report.breakdown("sessions_by_theme")
+    assert [(key, cell.text(5)) for key, cell in themes.cells] == [("chill", "1"), ("stress", "1")]
+    votes = dict(report.breakdown("feedback").cells)
+    assert votes["ok"].state is SMALL and votes["bad"] == Cell(0, SHOWN)
+    # 6 good shown next to a total of 8 would give the 2 "ok" votes away: one of them is hidden too
+    assert votes["good"].state is HIDDEN or report.breakdown("feedback").total.state is not SHOWN
+    _assert_nothing_recoverable(report)
+
+
 def test_rollup_total_is_protected_too() -> None:
     rows = [row("desk", f"2024-06-0{3 + i % 3} 10:00", f"p{i}") for i in range(30)]
     rollups = [WeeklyCount(2024, 10, "desk", None, 2)]  # 2 moments only visible as kind/weekday difference
