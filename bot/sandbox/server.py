@@ -1008,6 +1008,10 @@ class DiscordSandbox(SandboxState):
             )
         return out
 
+    def attachment_data(self, attachment: Mapping[str, Any]) -> bytes | None:
+        """The bytes uploaded for an attachment payload (as a test or the demo reads a sent file)."""
+        return self._blobs.get(int(attachment["id"]))
+
     def keep_files(self, message: Message, files: list[Upload]) -> None:
         for attachment in message.attachments:
             blob = self._blobs.get(int(attachment["id"]))

@@ -135,4 +135,11 @@ async def chapter(world: World, timeline: Timeline) -> None:
     lines = [line for line in report.get("content", "").splitlines() if re.search(r"(?i)session|safe", line)]
     for line in lines[:6]:
         timeline.emit(f"      {line.strip()}")
+    table = next(a for a in report.get("attachments", []) if a["filename"].endswith(".csv"))
+    sheet = (world.sandbox.attachment_data(table) or b"").decode()
+    timeline.story("In the attached CSV: sessions per theme and the feedback, as totals (fewer than 5 shows as <5):")
+    for section in sheet.split("\n\n"):
+        if section.startswith(("Sessions per theme", "Feedback after sessions")):
+            cells = [row.replace(",", ": ", 1) for row in section.splitlines()[2:]]
+            timeline.emit(f"      {section.splitlines()[0]} — {' · '.join(cells)}")
     timeline.calls()
