@@ -10,7 +10,16 @@ from bot.domain.guild_config import GuildConfig, RoleName
 from bot.domain.permissions_audit import Finding, GuildSnapshot, audit
 from bot.runtime import Runtime
 
-MANAGED = (RoleName.youth, RoleName.peer_supporter, RoleName.expert_guest)
+#: Roles the bot gives and takes (the expert's per session, the age bands a youth picks with /leeftijd):
+#: each must sit below the bot's own role.
+MANAGED = (
+    RoleName.youth,
+    RoleName.peer_supporter,
+    RoleName.expert_guest,
+    RoleName.age_12_14,
+    RoleName.age_15_17,
+    RoleName.age_18_22,
+)
 
 
 def _names(perms: discord.Permissions) -> frozenset[str]:

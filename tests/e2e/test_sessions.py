@@ -493,3 +493,14 @@ async def test_voice_joins_while_the_bot_was_down_still_count(s: Sessions) -> No
     await s.quiet()
     await s.at(local(2026, 12, 2, 16, 0))
     assert [c[0] for c in s.ledger.calls if c[3] and "session" in c[2]] == [w.users["youth4"]]
+
+
+async def test_an_age_band_role_above_the_bots_own_is_named_by_the_audit(s: Sessions) -> None:
+    """The bot gives and takes the band roles (/leeftijd), so /setup check names one it cannot manage."""
+    w, sb = s.w, s.w.sandbox
+    low = sb.add_role(w.guild_id, "12-14", position=1)
+    high = sb.add_role(w.guild_id, "18-22")  # on top of the hierarchy, above the bot's own role
+    await w.configure(**{"roles.age_12_14": low, "roles.age_18_22": high})
+    body = await (await w.slash("owner", "setup", subcommand="check")).wait_response()
+    content = body["data"]["content"]
+    assert "**18-22** (age_18_22)" in content and "12-14" not in content
