@@ -47,7 +47,7 @@ from bot.domain.ledger.kinds import CONTACT_KINDS, FURTHER_CONTACT_KINDS, Contac
 from bot.domain.ledger.moments import local_date, parse_tags
 from bot.domain.ledger.pseudonym import period_id_for_date, period_range
 from bot.domain.ledger.ranges import DateRange, iso_week_range, month_range, parse_range, year_range
-from bot.domain.ledger.rows import ContactRow, OfflineMoment, Rollup, SessionRow, WeeklyCount
+from bot.domain.ledger.rows import ContactRow, DailyCount, OfflineMoment, Rollup, SessionRow, WeeklyCount
 from bot.domain.ledger.targets import Status, TargetName, TargetProgress, Targets, prorated, status_for
 
 __all__ = [
@@ -128,6 +128,9 @@ class Report:
     sessions_by_theme: Counts = field(default_factory=lambda: MappingProxyType({}))
     #: The three-faces feedback of the sessions held in the range (votes: youth figures, suppressed).
     feedback: Counts = field(default_factory=lambda: MappingProxyType({}))
+    #: Contact moments per local day (online, rolled-up and offline; they add up to ``contact_moments``).
+    #: Internal: only the suppressed cumulative line of :func:`.suppression.cumulative_line` is published.
+    moments_by_day: Mapping[date, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def attendance_mean(self) -> float:
@@ -220,6 +223,12 @@ def build_report_from_counts(
         themes[week.theme or NO_THEME] += week.moments
     rollup_moments = sum(week.moments for week in rolled)
 
+    by_day: Counter[date] = Counter()
+    for bucket, moments in counts.by_bucket.items():
+        by_day[local_date(bucket, tz)] += moments
+    for counted in rolled:
+        by_day[counted.day if isinstance(counted, DailyCount) else counted.thursday] += counted.moments
+
     visits = [visit for visit in offline if span.contains(visit.day)]
     place_types: Counter[str] = Counter()
     places: Counter[str] = Counter()
@@ -227,6 +236,8 @@ def build_report_from_counts(
         place_types[visit.place_type] += visit.youth_count
         places[visit.place] += visit.youth_count
     offline_moments = sum(visit.youth_count for visit in visits)
+    for visit in visits:
+        by_day[visit.day] += visit.youth_count
     happy = [visit for visit in visits if visit.youth_count > 0 and (not happy_places or visit.place in happy_places)]
 
     given = counts.sessions if sessions is None else sessions
@@ -303,6 +314,7 @@ def build_report_from_counts(
         unknown=tuple(unknown),
         sessions_by_theme=_frozen(_ordered(held_by_theme, _themes_last_none(held_by_theme))),
         feedback=_frozen({face: (feedback or {}).get(face, 0) for face in FEEDBACK_FACES}),
+        moments_by_day=MappingProxyType(dict(sorted(by_day.items()))),
     )
 
 

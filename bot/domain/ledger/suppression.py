@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.domain.ledger.ranges import DateRange
@@ -124,6 +125,8 @@ class SuppressedReport:
     footnotes: tuple[str, ...]
     period: str = "year"
     elapsed: float = 1.0  # how much of the range has passed (for the target pace in the chart)
+    #: Contact moments so far, as (day, running total) points from (start, 0); see :func:`cumulative_line`.
+    cumulative: tuple[tuple[date, int], ...] = ()
 
     def breakdown(self, name: str) -> SuppressedBreakdown:
         for breakdown in self.breakdowns:
@@ -323,6 +326,47 @@ def _quantities(report: Report) -> tuple[dict[str, int], list[Constraint], set[s
     return values, constraints, unrendered, {n: t or "sessions.held" for n, t in totals.items()}
 
 
+#: The cumulative line is drawn for ranges of at least four weeks (a shorter one has its bar and pace tick).
+CUMULATIVE_MIN_DAYS = 28
+
+
+def cumulative_line(report: Report, total: Cell) -> tuple[tuple[date, int], ...]:
+    """The running total of contact moments at week ends, published without giving a small figure away.
+
+    Each step of the line is one group of whole ISO weeks (Monday to Sunday; a partial first or last
+    week joins its neighbour) whose moments are 0 or at least ``k``: such a group holds every weekday,
+    hour, kind and place, so its sum says nothing about any single cell of the tables (knowing the
+    row sums of a table tells nothing about its column sums). The last point is the shown total; a
+    last step below ``k`` is merged into the one before. Nothing when the total itself is not shown,
+    for ranges under four weeks, or when the days do not add up to the total.
+    """
+    span, k = report.range, report.k
+    if total.state is not CellState.SHOWN or span.days < CUMULATIVE_MIN_DAYS:
+        return ()
+    if sum(report.moments_by_day.values()) != report.contact_moments:
+        return ()
+    last = min(span.end, report.today)
+    if last < span.start:
+        return ()
+    points: list[tuple[date, int]] = [(span.start, 0)]
+    running = pending = 0
+    day = span.start
+    while day <= last:
+        pending += report.moments_by_day.get(day, 0)
+        whole_weeks_before = (day - span.start).days >= 6
+        whole_weeks_after = (span.end - day).days >= 7
+        step_ok = pending == 0 or pending >= k
+        if day.weekday() == 6 and whole_weeks_before and whole_weeks_after and day < last and step_ok:
+            running += pending
+            points.append((day, running))
+            pending = 0
+        day += timedelta(days=1)
+    while len(points) > 1 and 0 < report.contact_moments - points[-1][1] < k:
+        points.pop()  # a last small step would be the total minus the point before: merge the steps
+    points.append((last, report.contact_moments))
+    return tuple(points)
+
+
 def suppress(report: Report) -> SuppressedReport:
     """Apply primary and complementary suppression (module docstring) to every published figure."""
     k = report.k
@@ -370,4 +414,5 @@ def suppress(report: Report) -> SuppressedReport:
         tuple(footnotes),
         report.period,
         report.range.elapsed_fraction(report.today),
+        cumulative_line(report, cell("moments.total")),
     )

@@ -9,6 +9,10 @@ What a coordinator reads in five seconds, at Discord's preview size (large type,
 2. Contact moments per weekday and 3. per kind. A suppressed cell is drawn *without height*: an empty
    dashed outline at the baseline with its mark, never a bar that looks like a value.
 
+For a range of four weeks or more, a first panel draws the contact moments so far as a cumulative line
+(steps at week ends that are 0 or at least ``k``, see :func:`bot.domain.ledger.suppression.cumulative_line`)
+against the target's pace: a dashed line from 0 at the start to the target at the end of the range.
+
 A legend explains both marks. Dates are dd/mm/yyyy, labels in the report's language (the same catalog
 look-ups as the text renderers, :class:`bot.domain.ledger.render.Labels`). Lives in the service layer
 because it needs matplotlib.
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
 
 CHART_BREAKDOWNS = ("by_weekday", "by_kind")
 SIZE_INCHES = (8.0, 9.5)
+SIZE_TALL = (8.0, 12.0)  # with the cumulative panel
 DPI = 100
 FONT = 12
 
@@ -70,6 +75,44 @@ def _targets(axes: Axes, report: SuppressedReport, labels: Labels) -> None:
     axes.set_xticks([0, 0.5, 1.0], ["0 %", "50 %", "100 %"], fontsize=FONT - 2)
     axes.set_title(labels("chart.targets"), fontsize=FONT + 1, loc="left", fontweight="bold")
     for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+
+
+def _cumulative(axes: Axes, report: SuppressedReport, labels: Labels) -> None:
+    """Contact moments so far against the pace to the contact-moment target (dd/mm on the axis)."""
+    from matplotlib.dates import DateFormatter, date2num
+
+    days = [float(date2num(day)) for day, _ in report.cumulative]
+    start, end = float(date2num(report.range.start)), float(date2num(report.range.end))
+    totals = [total for _, total in report.cumulative]
+    sep = labels.decimal_separator()
+    axes.plot(days, totals, color=_BAR, linewidth=2.5)
+    axes.plot(days[-1:], totals[-1:], "o", color=_BAR)
+    target = next((row.target for row in report.targets if row.name == "contact_moments"), 0.0)
+    text = format_number(totals[-1], sep)
+    if target > 0:
+        axes.plot([start, end], [0, target], color=_PACE, linestyle="--", linewidth=2)
+        text = labels(
+            "chart.progress",
+            achieved=text,
+            target=format_number(target, sep),
+            percent=format_number(round(totals[-1] / target * 100), sep),
+        )
+    axes.annotate(
+        text,
+        (days[-1], totals[-1]),
+        xytext=(6, 6),
+        textcoords="offset points",
+        fontsize=FONT,
+        fontweight="bold",
+        ha="right" if days[-1] > (start + end) / 2 else "left",
+    )
+    axes.set_xlim(start, end)
+    axes.set_ylim(0, max(target, totals[-1], 1) * 1.15)
+    axes.xaxis.set_major_formatter(DateFormatter("%d/%m"))
+    axes.tick_params(labelsize=FONT - 2)
+    axes.set_title(labels("chart.cumulative"), fontsize=FONT + 1, loc="left", fontweight="bold")
+    for side in ("top", "right"):
         axes.spines[side].set_visible(False)
 
 
@@ -126,7 +169,7 @@ def render_png(report: SuppressedReport, translate: Translate) -> bytes:
     from matplotlib.patches import Patch
 
     labels = Labels(report, translate)
-    figure = Figure(figsize=SIZE_INCHES, dpi=DPI)
+    figure = Figure(figsize=SIZE_TALL if report.cumulative else SIZE_INCHES, dpi=DPI)
     FigureCanvasAgg(figure)
     figure.suptitle(
         labels("title", start=_day(report.range.start), end=_day(report.range.end)),
@@ -134,9 +177,12 @@ def render_png(report: SuppressedReport, translate: Translate) -> bytes:
         x=0.02,
         ha="left",
     )
-    grid = figure.add_gridspec(3, 1, height_ratios=[1.5, 1, 1])
-    _targets(figure.add_subplot(grid[0]), report, labels)
-    for position, name in enumerate(CHART_BREAKDOWNS, start=1):
+    panels = 1 if report.cumulative else 0
+    grid = figure.add_gridspec(3 + panels, 1, height_ratios=[1.1] * panels + [1.5, 1, 1])
+    if report.cumulative:
+        _cumulative(figure.add_subplot(grid[0]), report, labels)
+    _targets(figure.add_subplot(grid[panels]), report, labels)
+    for position, name in enumerate(CHART_BREAKDOWNS, start=1 + panels):
         _bars(figure.add_subplot(grid[position]), report.breakdown(name), labels, report.k, labels(f"chart.{name}"))
     k = report.k
     legend = [
@@ -144,6 +190,10 @@ def render_png(report: SuppressedReport, translate: Translate) -> bytes:
         Patch(facecolor="white", edgecolor=_MARK, linestyle="--", label=labels("chart.legend_hidden")),
         Line2D([0], [0], color=_PACE, linewidth=3, label=labels("chart.legend_pace")),
     ]
+    if report.cumulative:
+        legend.append(
+            Line2D([0], [0], color=_PACE, linestyle="--", linewidth=2, label=labels("chart.legend_pace_line"))
+        )
     figure.legend(handles=legend, loc="lower center", ncol=1, fontsize=FONT - 2, frameon=False)
     figure.tight_layout(rect=(0, 0.1, 1, 0.97))
     out = io.BytesIO()

@@ -246,6 +246,19 @@ def test_png_for_a_week_and_for_an_empty_report() -> None:
     assert data.startswith(PNG_SIGNATURE) and len(data) > 1000
 
 
+def _busy_march():  # type: ignore[no-untyped-def]
+    rows = [row("desk", f"2026-03-{day:02d} 10:00", f"p{day}-{i}") for day in range(1, 21) for i in range(3)]
+    targets = Targets(contact_moments_per_year=1000)
+    return build_report(rows, [], date(2026, 3, 1), date(2026, 3, 31), BRUSSELS, targets, date(2026, 3, 20))
+
+
+def test_png_of_a_month_opens_with_the_cumulative_line() -> None:
+    report = suppress(_busy_march())
+    assert report.cumulative[0] == (date(2026, 3, 1), 0) and report.cumulative[-1] == (date(2026, 3, 20), 60)
+    data = render_png(report, Translator("en"))
+    assert data.startswith(PNG_SIGNATURE) and _png_size(data) == (800, 1200)
+
+
 def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -267,6 +280,7 @@ def test_every_catalog_key_is_used_and_every_used_key_exists() -> None:
         render_text(suppress(report), translator)
         render_csv(suppress(report), translator)
     render_png(suppress(weekly()), translator)
+    render_png(suppress(_busy_march()), translator)  # long enough for the cumulative line
     assert translator.asked == set(catalog("nl"))
 
 
