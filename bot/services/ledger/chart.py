@@ -80,7 +80,7 @@ def _targets(axes: Axes, report: SuppressedReport, labels: Labels) -> None:
 
 def _cumulative(axes: Axes, report: SuppressedReport, labels: Labels) -> None:
     """Contact moments so far against the pace to the contact-moment target (dd/mm on the axis)."""
-    from matplotlib.dates import DateFormatter, date2num
+    from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 
     days = [float(date2num(day)) for day, _ in report.cumulative]
     start, end = float(date2num(report.range.start)), float(date2num(report.range.end))
@@ -109,6 +109,7 @@ def _cumulative(axes: Axes, report: SuppressedReport, labels: Labels) -> None:
     )
     axes.set_xlim(start, end)
     axes.set_ylim(0, max(target, totals[-1], 1) * 1.15)
+    axes.xaxis.set_major_locator(AutoDateLocator(minticks=4, maxticks=13))
     axes.xaxis.set_major_formatter(DateFormatter("%d/%m"))
     axes.tick_params(labelsize=FONT - 2)
     axes.set_title(labels("chart.cumulative"), fontsize=FONT + 1, loc="left", fontweight="bold")
