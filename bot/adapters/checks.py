@@ -9,16 +9,17 @@ import discord
 from discord import app_commands
 
 from bot.adapters.people import person
+from bot.domain.errors import UserFacingError
 from bot.domain.guild_config import Access
 
 Need = Literal["configure", "coordinator", "moderator", "staff"]
 
 
-class NotAllowed(app_commands.CheckFailure):
-    """The member lacks the role for this command; answered with a localized ephemeral message."""
+class NotAllowed(app_commands.CheckFailure, UserFacingError):
+    """The member lacks the role for this command or button; answered with a localized ephemeral message."""
 
     def __init__(self, need: Need) -> None:
-        super().__init__(need)
+        UserFacingError.__init__(self, f"errors.not_allowed.{need}")
         self.need = need
 
 

@@ -12,17 +12,21 @@ from sqlalchemy import select
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import GuildSetting
+from bot.domain.errors import UserFacingError
 
 M = TypeVar("M", bound=BaseModel)
 Listener = Callable[[int, str], Awaitable[None]]
 
 
-class InvalidSetting(ValueError):
-    """A setting was refused; ``key`` names it and nothing was stored."""
+class InvalidSetting(UserFacingError):
+    """A setting was refused; ``setting`` names it and nothing was stored."""
 
-    def __init__(self, key: str, value: Any, reason: str) -> None:
-        super().__init__(f"{key} = {value!r}: {reason}")
-        self.key, self.value, self.reason = key, value, reason
+    def __init__(self, setting: str, value: Any, reason: str) -> None:
+        super().__init__("errors.invalid_setting", key=setting, reason=reason)
+        self.setting, self.value, self.reason = setting, value, reason
+
+    def __str__(self) -> str:
+        return f"{self.setting} = {self.value!r}: {self.reason}"
 
 
 def _set_path(data: dict[str, Any], dotted: str, value: Any) -> None:

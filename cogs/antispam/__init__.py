@@ -27,7 +27,6 @@ from bot.services.antispam.guard import GuildProfile
 from bot.services.antispam.options import (
     SETTING_NAMES,
     THRESHOLD_NAMES,
-    OptionError,
     parse_setting,
     threshold_change,
 )
@@ -40,13 +39,6 @@ PROFILES = [
     app_commands.Choice(name=_("day", "antispam.profile.day"), value="day"),
     app_commands.Choice(name=_("night", "antispam.profile.night"), value="night"),
 ]
-
-
-def _checked(parse: Any, *args: Any) -> Any:
-    try:
-        return parse(*args)
-    except OptionError as exc:
-        raise UserError(exc.key, **exc.params) from None
 
 
 class SnowflakeOption(app_commands.Transformer):
@@ -223,7 +215,7 @@ class AntispamCog(commands.Cog):
     @app_commands.choices(profiel=PROFILES)
     @require("configure")
     async def threshold(self, interaction: discord.Interaction[Any], naam: str, waarde: float, profiel: str) -> None:
-        key, value = _checked(threshold_change, naam, waarde, profiel)
+        key, value = threshold_change(naam, waarde, profiel)
         await self.service.update_settings(interaction.guild_id or 0, {key: value})
         await reply(self.runtime, interaction, "antispam.threshold.saved", name=naam, value=value, profile=profiel)
 
@@ -239,7 +231,7 @@ class AntispamCog(commands.Cog):
     @app_commands.choices(naam=[app_commands.Choice(name=n, value=n) for n in SETTING_NAMES])
     @require("configure")
     async def setting(self, interaction: discord.Interaction[Any], naam: str, waarde: str) -> None:
-        value = _checked(parse_setting, naam, waarde)
+        value = parse_setting(naam, waarde)
         await self.service.update_settings(interaction.guild_id or 0, {naam: value})
         await reply(self.runtime, interaction, "antispam.setting.saved", name=naam, value=escape(waarde[:100]))
 

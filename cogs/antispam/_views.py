@@ -10,6 +10,7 @@ from typing import Any
 import discord
 
 from bot.adapters.checks import member_may
+from bot.adapters.components import Guarded, HappyView
 from bot.adapters.replies import reply
 from bot.services.antispam import AntispamService, Blocked
 
@@ -22,6 +23,7 @@ STYLES = {
 
 
 class IncidentButton(
+    Guarded,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"antispam:(?P<action>unlock|keep|ban|undo):(?P<incident>[0-9]{1,19})",
 ):
@@ -69,7 +71,7 @@ class IncidentButton(
 
 def incident_view(incident_id: int, buttons: Sequence[tuple[str, str]]) -> discord.ui.View:
     """A persistent view (no timeout) with the given (action, label) buttons for one incident."""
-    view = discord.ui.View(timeout=None)
+    view = HappyView(timeout=None)
     for action, label in buttons:
         view.add_item(IncidentButton(action, incident_id, label))
     return view

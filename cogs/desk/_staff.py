@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 import discord
@@ -21,7 +20,7 @@ from bot.domain.desk.config import WelcomeMode
 from bot.domain.hours import WEEKDAYS, Weekday
 from bot.i18n.translator import _
 from bot.runtime import Runtime
-from bot.services.desk import DeskInputError, DeskService, UiKeys
+from bot.services.desk import DeskService, UiKeys
 from cogs.desk._views import respond_staff
 
 T = TypeVar("T")
@@ -34,14 +33,6 @@ HOLIDAY_CHOICES = [
 WELCOME_CHOICES = [
     app_commands.Choice(name=_(f"{mode}", f"cmd.desk.welcome.{mode}"), value=mode) for mode in ("channel", "dm", "off")
 ]
-
-
-async def checked(call: Awaitable[T]) -> T:
-    """Run a service call; a :class:`DeskInputError` becomes a localized ephemeral error."""
-    try:
-        return await call
-    except DeskInputError as exc:
-        raise UserError(exc.key, **exc.params) from None
 
 
 @app_commands.guild_only()
@@ -65,14 +56,14 @@ class DeskStaffCog(commands.Cog):
     async def close(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.channel_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        answer = await checked(self.service.lifecycle.close(interaction.channel_id, interaction.user.id))
+        answer = await self.service.lifecycle.close(interaction.channel_id, interaction.user.id)
         await respond_staff(interaction, answer)
 
     @desk.command(name="heropen", description=_("Reopen this conversation", "cmd.desk.reopen"))
     @require("staff")
     async def reopen(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.channel_id is not None
-        answer = await checked(self.service.lifecycle.reopen(interaction.channel_id, interaction.user.id))
+        answer = await self.service.lifecycle.reopen(interaction.channel_id, interaction.user.id)
         await respond_staff(interaction, answer)
 
     @desk.command(name="blokkeer", description=_("Block this youth for a while (abuse)", "cmd.desk.block"))
@@ -80,7 +71,7 @@ class DeskStaffCog(commands.Cog):
     @require("staff")
     async def block(self, interaction: discord.Interaction[Any], duur: str) -> None:
         assert interaction.channel_id is not None
-        answer = await checked(self.service.lifecycle.block(interaction.channel_id, duur, interaction.user.id))
+        answer = await self.service.lifecycle.block(interaction.channel_id, duur, interaction.user.id)
         await respond_staff(interaction, answer)
 
     @block.autocomplete("duur")
@@ -92,7 +83,7 @@ class DeskStaffCog(commands.Cog):
     @require("staff")
     async def unblock(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.channel_id is not None
-        answer = await checked(self.service.lifecycle.unblock(interaction.channel_id, interaction.user.id))
+        answer = await self.service.lifecycle.unblock(interaction.channel_id, interaction.user.id)
         await respond_staff(interaction, answer)
 
     @desk.command(name="nu", description=_("Send the held replies in this thread now (urgent)", "cmd.desk.now"))
@@ -100,7 +91,7 @@ class DeskStaffCog(commands.Cog):
     async def now(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.channel_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        answer = await checked(self.service.staff.send_now_in_thread(interaction.channel_id, interaction.user.id))
+        answer = await self.service.staff.send_now_in_thread(interaction.channel_id, interaction.user.id)
         await respond_staff(interaction, answer)
 
     @app_commands.command(
@@ -112,7 +103,7 @@ class DeskStaffCog(commands.Cog):
     async def refer(self, interaction: discord.Interaction[Any], gemeente: str) -> None:
         assert interaction.channel_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        answer = await checked(self.service.staff.refer(interaction.channel_id, gemeente, interaction.user.id))
+        answer = await self.service.staff.refer(interaction.channel_id, gemeente, interaction.user.id)
         await respond_staff(interaction, answer)
 
     @refer.autocomplete("gemeente")
@@ -147,15 +138,13 @@ class DeskStaffCog(commands.Cog):
         if changes and not await member_may(interaction, "configure"):
             raise NotAllowed("configure")
         day: Weekday | None = dag if dag in WEEKDAYS else None  # type: ignore[assignment]
-        summary = await checked(
-            self.service.change_hours(
-                interaction.guild_id,
-                day=day,
-                times=tijden,
-                close=gesloten,
-                reopen=open,
-                holidays_closed=None if feestdagen is None else feestdagen == "closed",
-            )
+        summary = await self.service.change_hours(
+            interaction.guild_id,
+            day=day,
+            times=tijden,
+            close=gesloten,
+            reopen=open,
+            holidays_closed=None if feestdagen is None else feestdagen == "closed",
         )
         await respond_staff(interaction, *summary)
 

@@ -10,6 +10,7 @@ from typing import Any
 import discord
 
 from bot.adapters.checks import member_may
+from bot.adapters.components import Guarded, HappyView
 from bot.adapters.replies import NO_PINGS, interaction_lang
 from bot.domain.desk import Msg
 from bot.services.desk import Button, DeskService
@@ -46,7 +47,7 @@ async def respond_staff(interaction: discord.Interaction[Any], *messages: Msg) -
     await respond(interaction, ["\n".join(service.core.text.staff(m, lang) for m in messages)[:2000]])
 
 
-class TalkView(discord.ui.View):
+class TalkView(HappyView):
     """ "Praat met ons": opens a private conversation with the team (in the welcome post or a DM)."""
 
     def __init__(self, label: str = "Praat met ons") -> None:
@@ -59,11 +60,8 @@ class TalkView(discord.ui.View):
         answer = await desk(interaction).youth.on_talk(interaction.user.id, interaction.guild_id)
         await respond_youth(interaction, answer)
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any) -> None:
-        log.error("desk button failed", exc_info=error)
 
-
-class StopView(discord.ui.View):
+class StopView(HappyView):
     """Under the youth's DM: end the conversation with the team."""
 
     def __init__(self, label: str = "Gesprek beëindigen") -> None:
@@ -75,11 +73,8 @@ class StopView(discord.ui.View):
         await interaction.response.defer(ephemeral=True, thinking=True)
         await respond_youth(interaction, await desk(interaction).youth.stop(interaction.user.id))
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any) -> None:
-        log.error("desk button failed", exc_info=error)
 
-
-class SendNowButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEND_NOW_TEMPLATE):
+class SendNowButton(Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEND_NOW_TEMPLATE):
     """Under a held-reply notice: deliver it now as urgent (staff only, checked here; logged, no content)."""
 
     def __init__(self, held_id: int, label: str = "Nu versturen — dringend") -> None:
@@ -110,7 +105,7 @@ def build_view(button: Button) -> discord.ui.View:
         return TalkView(button.label or "Praat met ons")
     if button.kind == "stop":
         return StopView(button.label or "Gesprek beëindigen")
-    view = discord.ui.View(timeout=None)
+    view = HappyView(timeout=None)
     assert button.held_id is not None
     view.add_item(SendNowButton(button.held_id, button.label or "Nu versturen — dringend"))
     return view

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Awaitable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -26,7 +25,7 @@ from bot.events import Seen, events_of
 from bot.i18n import LANGUAGES
 from bot.i18n.translator import _
 from bot.runtime import Runtime
-from bot.services.ledger import LedgerInputError, LedgerService, parse_day, report_range, stats_answer
+from bot.services.ledger import LedgerService, parse_day, report_range, stats_answer
 from bot.services.ledger.digest import Digest
 from cogs.ledger._port import DiscordReportPoster
 
@@ -39,15 +38,6 @@ PERIOD_CHOICES = [
 PLACE_TYPE_CHOICES = [
     app_commands.Choice(name=_(p.value, f"ledger.place_type.{p.value}"), value=p.value) for p in PlaceType
 ]
-
-
-@contextmanager
-def explained() -> Iterator[None]:
-    """Turn the service's input refusals into localized, ephemeral answers."""
-    try:
-        yield
-    except LedgerInputError as exc:
-        raise UserError(exc.key, **exc.params) from None
 
 
 class LedgerCog(commands.Cog):
@@ -108,8 +98,7 @@ class LedgerCog(commands.Cog):
         tot: str | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        with explained():
-            span = report_range(periode, van, tot, await self.service.today(interaction.guild_id))
+        span = report_range(periode, van, tot, await self.service.today(interaction.guild_id))
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self.service.report(interaction.guild_id, span)
         content, files = await stats_answer(
@@ -149,9 +138,8 @@ class LedgerCog(commands.Cog):
         roles = {role.id for role in member.roles}
         if not self.service.may_log_offline(config, roles, member.guild_permissions.administrator):
             raise UserError("ledger.moment.not_allowed")
-        with explained():
-            day = parse_day(datum, await self.service.today(guild.id))
-            await self.service.log_offline(guild.id, soort, plek, day, aantal)
+        day = parse_day(datum, await self.service.today(guild.id))
+        await self.service.log_offline(guild.id, soort, plek, day, aantal)
         lang = await interaction_lang(self.runtime, interaction)
         place_type = self.runtime.i18n.t(f"ledger.place_type.{soort}", lang)
         date_text = day.strftime("%d/%m/%Y")

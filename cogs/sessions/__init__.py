@@ -5,9 +5,8 @@ Every decision is made in ``bot/services/sessions`` and ``bot/domain/sessions``;
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -19,7 +18,7 @@ from bot.adapters.replies import interaction_lang, reply
 from bot.adapters.tree import UserError
 from bot.domain.guild_config import Access, RoleName
 from bot.domain.hours import OfficeHoursConfig
-from bot.domain.sessions import THEMES, PlanRefused, SessionKind
+from bot.domain.sessions import THEMES, SessionKind
 from bot.domain.sessions.bands import BANDS
 from bot.events import Seen, events_of
 from bot.i18n.translator import _
@@ -40,15 +39,6 @@ KIND_CHOICES = [
 BAND_CHOICES = [app_commands.Choice(name=_(band, f"sessions.band.{band}"), value=band) for band in BANDS]
 LABELS = ("talk", "follow", "unfollow", "ask", "approve", "reject")
 Room = discord.TextChannel | discord.VoiceChannel | discord.StageChannel
-
-
-@contextlib.contextmanager
-def refused() -> Iterator[None]:
-    """A refused plan becomes a localized ephemeral answer; nothing was changed."""
-    try:
-        yield
-    except PlanRefused as exc:
-        raise UserError(exc.key, **exc.params) from None
 
 
 def build_sessions(runtime: Runtime, bot: discord.Client) -> SessionsService:
@@ -143,8 +133,7 @@ class SessionsCog(
         request = PlanRequest(
             kind, thema, start, duur, plek.id if plek else None, wekelijks, expert.id if expert else None, min_leeftijd
         )
-        with refused():
-            planned = await self.service.plan(guild_id, host_id, request)
+        planned = await self.service.plan(guild_id, host_id, request)
         reminders = ", ".join(planned.reminders) or "—"
         await reply(
             self.runtime,
@@ -192,8 +181,7 @@ class SessionsCog(
         duur: app_commands.Range[int, 15, 480] | None = None,
     ) -> None:
         guild_id, _host = await self._host(interaction)
-        with refused():
-            planned = await self.service.edit(guild_id, id, start=start, duration_minutes=duur)
+        planned = await self.service.edit(guild_id, id, start=start, duration_minutes=duur)
         await reply(self.runtime, interaction, "sessions.edited", id=id, start=planned.start, end=planned.end)
 
     @app_commands.command(name="cancel", description=_("Cancel a planned session", "cmd.sessions.cancel"))
@@ -201,8 +189,7 @@ class SessionsCog(
     @require("staff")
     async def cancel(self, interaction: discord.Interaction[Any], id: int) -> None:
         guild_id, _host = await self._host(interaction)
-        with refused():
-            await self.service.cancel(guild_id, id)
+        await self.service.cancel(guild_id, id)
         await reply(self.runtime, interaction, "sessions.cancelled_staff", id=id)
 
     @app_commands.command(name="feedback", description=_("Feedback on the latest sessions", "cmd.sessions.feedback"))

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapters.components import HappyView
 from bot.adapters.replies import NO_PINGS
 from bot.domain.sessions.bands import band_change, band_roles
 from bot.i18n.translator import _
@@ -47,7 +48,7 @@ class BandSelect(discord.ui.Select["BandView"]):
         await interaction.response.edit_message(content=text, view=None)
 
 
-class BandView(discord.ui.View):
+class BandView(HappyView):
     def __init__(self, runtime: Runtime, options: list[discord.SelectOption], placeholder: str) -> None:
         super().__init__(timeout=600)
         self.add_item(BandSelect(runtime, options, placeholder))

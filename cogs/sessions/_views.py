@@ -14,6 +14,7 @@ from typing import Any
 import discord
 
 from bot.adapters.checks import member_may
+from bot.adapters.components import Guarded, HappyModal, HappyView
 from bot.adapters.replies import NO_PINGS, escape, interaction_lang
 from bot.services.sessions import SessionsService
 from bot.services.sessions.port import Button
@@ -47,7 +48,7 @@ async def _answer(interaction: discord.Interaction[Any], text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
-class AskModal(discord.ui.Modal):
+class AskModal(HappyModal):
     def __init__(self, session_id: int, title: str, label: str) -> None:
         super().__init__(title=title[:45], timeout=900, custom_id=f"sessions:askmodal:{session_id}")
         self.session_id = session_id
@@ -65,7 +66,7 @@ class AskModal(discord.ui.Modal):
         await _answer(interaction, answer)
 
 
-class SessionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
+class SessionButton(Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
     def __init__(self, action: str, ref: int, label: str = "") -> None:
         style, emoji = STYLE[action]
         super().__init__(
@@ -107,13 +108,10 @@ class SessionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEM
             key = await service.tools.decide(guild.id, self.ref, self.action == "approve", escape(user.display_name))
             await _answer(interaction, service.text.i18n.t(key, lang))
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: Any) -> None:
-        log.error("session button failed", exc_info=error)
-
 
 def view_for(buttons: tuple[Button, ...] | list[Button], labels: dict[str, str]) -> discord.ui.View:
     """The view to send for port :class:`Button` s (a stand-in: the registered items answer the clicks)."""
-    view = discord.ui.View(timeout=None)
+    view = HappyView(timeout=None)
     for button in buttons:
         if button.kind == "talk":
             view.add_item(

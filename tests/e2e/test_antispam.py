@@ -384,3 +384,26 @@ async def test_a_moderate_members_moderator_unlocks_from_the_alert_on_a_server_w
     yes = await answer(await sb.click_button(alert.id, unlock, world.users["youth5"]))
     assert yes["ephemeral"] and "Ontgrendeld" in yes["content"]
     assert guild_state(world) == before
+
+
+@SQLITE_ONLY
+async def test_a_failing_alert_button_answers_in_the_users_language(world: World, monkeypatch: Any) -> None:
+    """A persistent button whose action fails says so (localized, ephemeral); never "interaction failed"."""
+    await answer(await world.slash("noor", "lockdown", subcommand="on"))
+    await service(world).drain()
+    [alert] = alert_messages(world)
+    unlock = next(c for c in custom_ids(alert) if c.startswith("antispam:unlock:"))
+
+    async def broken(*_args: Any, **_kwargs: Any) -> bool:
+        raise RuntimeError("a bug")
+
+    async def away(*_args: Any, **_kwargs: Any) -> bool:
+        raise ConnectionError("database away")
+
+    for failure, expected in ((broken, "Er ging iets mis aan onze kant"), (away, "tijdelijk niet beschikbaar")):
+        monkeypatch.setattr(service(world), "unlock", failure)
+        said = await answer(await world.sandbox.click_button(alert.id, unlock, world.users["noor"]))
+        assert said["ephemeral"] and expected in said["content"]
+    english = await world.sandbox.click_button(alert.id, unlock, world.users["noor"], locale="en-GB")
+    assert "temporarily unavailable" in (await answer(english))["content"]
+    assert world.sandbox.guilds[world.guild_id].everyone.permissions & LOCK_BITS == 0  # nothing was changed

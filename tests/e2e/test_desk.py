@@ -553,3 +553,23 @@ async def test_a_deleted_conversation_thread_is_replaced_and_the_message_relayed
     assert texts.index(next(t for t in texts if "bestaat niet meer" in t)) < texts.index(
         next(t for t in texts if "ben je daar nog?" in t)
     )
+
+
+async def test_a_failing_talk_button_answers_instead_of_failing(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A view's button whose action fails answers in the user's language (ephemeral), never silence."""
+    w = desk.w
+    newcomer = w.sandbox.create_user("Nieuw")
+    before = len(w.sandbox.requests)
+    await w.sandbox.add_member(w.guild_id, newcomer, roles=[w.roles["youth"]])
+    await desk.quiet(after=before)
+    post = w.sandbox.channel_messages(w.channels["welcome"])[-1]
+    assert w.runtime is not None
+
+    async def broken(*_args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(w.runtime.services["desk"].youth, "on_talk", broken)
+    clicked = await w.sandbox.click_button(post.id, "desk:talk", newcomer, locale="en-US")
+    await clicked.wait_response()
+    said = await clicked.wait_followup()
+    assert said["flags"] & EPHEMERAL and "Something went wrong on our side" in said["content"]

@@ -21,13 +21,13 @@ async def test_overrides_survive_a_new_service_and_bad_values_change_nothing(db:
 
     with pytest.raises(InvalidSetting) as err:
         await fresh.update(1, "core", GuildConfig(), {"timezone": "Mars/Olympus", "channels.welcome": 9})
-    assert err.value.key == "timezone"
+    assert err.value.setting == "timezone"
     again = await GuildSettingsService(db, clock).get(1, "core", GuildConfig())
     assert again.timezone is None and again.channels.welcome is None
 
     with pytest.raises(InvalidSetting) as unknown:
         await fresh.update(1, "core", GuildConfig(), {"channels.nope": 1})
-    assert unknown.value.key == "channels.nope"
+    assert unknown.value.setting == "channels.nope"
 
 
 def test_access_rules() -> None:

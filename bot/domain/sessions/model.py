@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+
+from bot.domain.errors import UserFacingError
 
 
 class SessionKind(StrEnum):
@@ -34,12 +35,8 @@ def theme_slug(text: str) -> str:
     return cleaned[:FREE_TEXT_MAX]
 
 
-class PlanRefused(ValueError):
+class PlanRefused(UserFacingError):
     """A plan that is refused; ``key`` is a sessions catalog key, ``params`` fill it in."""
-
-    def __init__(self, key: str, **params: Any) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
 
 
 @dataclass(frozen=True)

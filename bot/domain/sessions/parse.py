@@ -11,6 +11,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.errors import UserFacingError
+
 WEEKDAY_WORDS: dict[str, int] = {
     **dict.fromkeys(("maandag", "ma", "monday", "mon"), 0),
     **dict.fromkeys(("dinsdag", "di", "tuesday", "tue"), 1),
@@ -29,12 +31,11 @@ _DMY = re.compile(r"^(?P<d>\d{1,2})[/.-](?P<mo>\d{1,2})(?:[/.-](?P<y>\d{2}|\d{4}
 _WORD = re.compile(r"^(?P<word>[a-z]+)\.?\s+" + _TIME + r"$")
 
 
-class StartParseError(ValueError):
+class StartParseError(UserFacingError):
     """Not a start time we understand; ``key`` is a sessions catalog key."""
 
     def __init__(self, key: str = "sessions.err.start_unknown") -> None:
         super().__init__(key)
-        self.key = key
 
 
 def _clock_time(found: re.Match[str]) -> time:

@@ -11,6 +11,7 @@ from typing import Any
 
 from annotated_types import Ge, Le
 
+from bot.domain.errors import UserFacingError
 from bot.domain.spam import SpamThresholds
 
 THRESHOLD_NAMES: tuple[str, ...] = tuple(SpamThresholds.model_fields)
@@ -35,12 +36,8 @@ BOOL_SETTINGS = {"ping_at_night", "lockdown_on_raid", "pause_invites", "pause_dm
 TIME_SETTINGS = {"night_start", "night_end", "morning_summary_time"}
 
 
-class OptionError(ValueError):
+class OptionError(UserFacingError):
     """Bad input: ``key`` is the catalog message, ``params`` fill it. Nothing was stored."""
-
-    def __init__(self, key: str, **params: Any) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
 
 
 def _bounds(name: str) -> tuple[float | None, float | None]:

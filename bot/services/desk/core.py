@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from bot.db.models import DeskConversation
 from bot.domain.desk import ConversationStatus, Keys, Localized, help_lines_param, msg
 from bot.domain.desk.config import DeskConfig, DeskGuildOptions, WelcomeMode, ends_at
+from bot.domain.errors import UserFacingError
 from bot.domain.guild_config import Access, RoleName
 from bot.domain.ledger.kinds import ContactKind
 from bot.runtime import Runtime
@@ -29,12 +30,8 @@ THREAD_NAME_MAX = 100
 TAG_SEPARATOR = " · "
 
 
-class DeskInputError(ValueError):
+class DeskInputError(UserFacingError):
     """A desk command was used wrongly; ``key`` is a catalog key. Nothing was changed."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
 
 
 class KeyedLocks:

@@ -7,6 +7,7 @@ from itertools import pairwise
 
 from bot.domain.crisis import CrisisDetector, HelpLine
 from bot.domain.desk import DeskPolicy
+from bot.domain.errors import UserFacingError
 from bot.domain.hours import OfficeHours, OfficeHoursConfig, Weekday, parse_interval
 from bot.runtime import Runtime
 from bot.services.desk.text import UiKeys
@@ -15,12 +16,8 @@ SECTION = "hours"
 CLOSED_WORDS = frozenset({"gesloten", "dicht", "closed", "-", "—"})
 
 
-class HoursInputError(ValueError):
+class HoursInputError(UserFacingError):
     """Bad hours input; ``key`` is a desk_ui catalog key and ``params`` fill it in."""
-
-    def __init__(self, key: str, **params: str) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
 
 
 def parse_spans(text: str, latest_closing: str | None) -> list[str]:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from bot.domain.errors import UserFacingError
 
 
-class LedgerInputError(ValueError):
+class LedgerInputError(UserFacingError):
     """Bad input (a date, a place, a range); nothing was stored or computed."""
-
-    def __init__(self, key: str, **params: Any) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
 
 
 class LedgerUnavailable(RuntimeError):
