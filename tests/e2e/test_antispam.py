@@ -176,11 +176,11 @@ async def test_lockdown_and_cleanup_complete_with_429s_on_half_the_calls(world: 
 
 async def test_panic_button_is_for_moderators_and_its_buttons_survive_a_restart(world: World) -> None:
     before = guild_state(world)
-    refused = await answer(await world.slash("youth1", "lockdown", subcommand="on"))
+    refused = await answer(await world.slash("youth1", "lockdown", subcommand="aan"))
     assert refused["ephemeral"] and "Dit mag enkel een moderator" in refused["content"]
     assert world.sandbox.requests_to(LOCK_ROUTE) == []
 
-    done = await answer(await world.slash("noor", "lockdown", subcommand="on"))
+    done = await answer(await world.slash("noor", "lockdown", subcommand="aan"))
     assert done["ephemeral"] and "op slot" in done["content"]
     assert world.sandbox.guilds[world.guild_id].everyone.permissions & LOCK_BITS == 0
     status = await answer(await world.slash("noor", "lockdown", subcommand="status", locale="en-US"))
@@ -196,7 +196,7 @@ async def test_panic_button_is_for_moderators_and_its_buttons_survive_a_restart(
     yes = await answer(await world.sandbox.click_button(alert.id, unlock, world.users["noor"]))
     assert "Ontgrendeld" in yes["content"]
     assert guild_state(world) == before
-    off = await answer(await world.slash("noor", "lockdown", subcommand="off"))
+    off = await answer(await world.slash("noor", "lockdown", subcommand="uit"))
     assert "staat niet op slot" in off["content"]
 
 

@@ -70,7 +70,8 @@ class Reporter:
             in_channel = entry["step"] in CHANNEL_STEPS and target
             where = self.t(lang, "antispam.blocked.where", channel=f"<#{target}>") if in_channel else ""
             if entry.get("permission"):
-                key, extra = "antispam.blocked.permission", {"permission": entry["permission"]}
+                needed = self.i18n.permission(entry["permission"], lang)
+                key, extra = "antispam.blocked.permission", {"permission": needed}
             else:
                 key, extra = "antispam.blocked.failed", {"status": entry.get("status")}
             lines.append(self.t(lang, key, step=step, where=where, **extra))
