@@ -247,7 +247,7 @@ async def test_a_missing_permission_is_named_and_the_rest_still_happens(world: W
     assert guild.incidents_data["invites_disabled_until"] is None
     [alert] = alert_messages(world)
     fields = {f["name"]: f["value"] for f in alert.embeds[0]["fields"]}
-    assert "Uitnodigingen/DM's pauzeren" in fields["Wat niet lukte"] and "**manage_guild**" in fields["Wat niet lukte"]
+    assert "Uitnodigingen/DM's pauzeren" in fields["Wat niet lukte"] and "**Server beheren**" in fields["Wat niet lukte"]
 
 
 @SQLITE_ONLY
@@ -271,7 +271,7 @@ async def test_settings_commands_refuse_bad_input_and_automod_is_installed_once(
     )
 
     text = await reply("owner", subcommand="instelling", options={"naam": "quiet_minutes", "waarde": "0"})
-    assert "quiet_minutes" in text and "niets veranderd" in text
+    assert "**rustig na (min.)**" in text and "niets veranderd" in text  # the readable name, not the identifier
     text = await reply("owner", subcommand="instelling", options={"naam": "ping_at_night", "waarde": "soms"})
     assert "ja of nee" in text
     slow = {"kanaal": world.channels["chill"], "seconden": 99999}
