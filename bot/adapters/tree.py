@@ -26,7 +26,7 @@ UNAVAILABLE = (OSError, TimeoutError, ConnectionError)
 class UserError(app_commands.AppCommandError):
     """Bad input from the user: answered with ``key`` and ``params``; nothing was changed."""
 
-    def __init__(self, key: str, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: Any) -> None:
         super().__init__(key)
         self.key, self.params = key, params
 

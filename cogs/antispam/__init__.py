@@ -33,6 +33,7 @@ from bot.services.antispam.options import (
     threshold_change,
 )
 from bot.services.antispam.port import STEP_PERMISSION
+from bot.services.guild_settings import InvalidSetting
 from cogs.antispam._automod import install
 from cogs.antispam._events import join_event, message_event
 from cogs.antispam._port import DiscordGuildPort
@@ -257,7 +258,10 @@ class AntispamCog(commands.Cog):
         lang = await interaction_lang(self.runtime, interaction)
         name = self.runtime.i18n.t(SETTING_KEY.format(naam), lang) if naam in SETTING_NAMES else None
         value = _checked(parse_setting, naam, waarde, name=name)
-        await self.service.update_settings(interaction.guild_id or 0, {naam: value})
+        try:
+            await self.service.update_settings(interaction.guild_id or 0, {naam: value})
+        except InvalidSetting as exc:  # out of the model's range: named as the member reads it
+            raise UserError("errors.invalid_setting", key=name or naam, reason=exc.reason) from None
         await reply(self.runtime, interaction, "antispam.setting.saved", name=name, value=escape(waarde[:100]))
 
     @antispam.command(name="traagmodus", description=_("Slowmode for a channel during a lockdown", "cmd.antispam.slow"))

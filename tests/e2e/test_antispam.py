@@ -247,7 +247,41 @@ async def test_a_missing_permission_is_named_and_the_rest_still_happens(world: W
     assert guild.incidents_data["invites_disabled_until"] is None
     [alert] = alert_messages(world)
     fields = {f["name"]: f["value"] for f in alert.embeds[0]["fields"]}
-    assert "Uitnodigingen/DM's pauzeren" in fields["Wat niet lukte"] and "**Server beheren**" in fields["Wat niet lukte"]
+    assert (
+        "Uitnodigingen/DM's pauzeren" in fields["Wat niet lukte"] and "**Server beheren**" in fields["Wat niet lukte"]
+    )
+
+
+@SQLITE_ONLY
+async def test_thresholds_and_settings_are_offered_and_confirmed_by_readable_names(world: World) -> None:
+    async def offered(typed: str, locale: str) -> list[tuple[str, str]]:
+        typing = await world.sandbox.run_autocomplete(
+            world.guild_id,
+            world.channels["general"],
+            world.users["owner"],
+            "antispam",
+            subcommand="drempel",
+            focused="naam",
+            options={"naam": typed},
+            locale=locale,
+        )
+        return [(c["name"], c["value"]) for c in (await typing.wait_response())["data"]["choices"]]
+
+    assert ("max. links nieuw lid", "new_member_links_max") in await offered("links", "nl")
+    assert ("max. links, new member", "new_member_links_max") in await offered("links", "en-GB")
+    assert [value for _, value in await offered("burst_max", "nl")] == ["burst_max"]  # the identifier still matches
+    saved = await answer(
+        await world.slash(
+            "owner", "antispam", subcommand="drempel", options={"naam": "burst_max", "waarde": 5, "profiel": "night"}
+        )
+    )
+    assert "**max. berichten kort na elkaar** (nacht)" in saved["content"]
+    english = await answer(
+        await world.slash(
+            "owner", "antispam", subcommand="instelling", options={"naam": "pause_dms", "waarde": "no"}, locale="en-US"
+        )
+    )
+    assert "**pause DMs (yes/no)**" in english["content"]
 
 
 @SQLITE_ONLY
