@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -44,15 +45,15 @@ def valid_name(name: str) -> bool:
 
 def derived_key(string: app_commands.locale_str, context: app_commands.TranslationContextTypes) -> str | None:
     """The catalog key of a string without an explicit key, from where it sits in the command tree."""
-    data = context.data
+    data: Any = context.data  # a Command, Group, Parameter or Choice, by location
     if context.location in (Where.command_name, Where.group_name):
         return f"name.{data.qualified_name}"
     if context.location in (Where.command_description, Where.group_description):
         return f"description.{data.qualified_name}"
     if context.location is Where.parameter_name:
-        return f"name.{data.command.qualified_name} {data.name}"
+        return f"name.{data.command.qualified_name} {data.display_name}"
     if context.location is Where.parameter_description:
-        return f"description.{data.command.qualified_name} {data.name}"
+        return f"description.{data.command.qualified_name} {data.display_name}"
     if context.location is Where.choice_name:
         return f"choice.{string.message}"
     return None

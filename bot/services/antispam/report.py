@@ -65,6 +65,7 @@ class Reporter:
         """One line per refused step: which step, where, and the permission it needs (or the HTTP status)."""
         lines = []
         for entry in entries:
+            extra: dict[str, Any]
             step = self.t(lang, f"antispam.step.{entry['step']}")
             target = entry.get("target")
             in_channel = entry["step"] in CHANNEL_STEPS and target
