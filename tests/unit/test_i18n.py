@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 from typing import Any
@@ -193,3 +194,13 @@ def test_every_threshold_and_setting_has_a_readable_name() -> None:
     for lang in LANGUAGES:
         for key in keys:
             assert 1 <= len(i18n.catalogs[lang].get(key, "")) <= 100, f"{lang}: {key}"  # a choice name's limit
+
+
+def test_english_messages_name_commands_as_an_english_client_shows_them() -> None:
+    """An English client lists ``/help``, not ``/hulp``: a message telling it to type the Dutch name misleads."""
+    catalog = I18n().catalogs["en"]
+    dutch_only = {path for key, name in catalog.items() if key.startswith("name.") and " " not in (path := key[5:])}
+    dutch_only = {path for path in dutch_only if catalog[f"name.{path}"] != path}
+    for key, text in catalog.items():
+        for word in re.findall(r"(?<![\w/])/([a-z][a-z-]*)", text):
+            assert word not in dutch_only, f"{key} names /{word}"
