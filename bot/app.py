@@ -101,7 +101,11 @@ class _HappyCore:
         mode = self.runtime.settings.discord.sync_commands
         if mode == "never":
             return
-        payload = [cmd.to_dict(self.tree) for cmd in self.tree.get_commands()]
+        translator = self.tree.translator  # the localized names are part of the tree: a catalog change syncs too
+        payload = [
+            await cmd.get_translated_payload(self.tree, translator) if translator else cmd.to_dict(self.tree)
+            for cmd in self.tree.get_commands()
+        ]
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
         async with self.runtime.db.session() as session:
             state = await session.get(BotState, "command_tree")

@@ -61,7 +61,10 @@ def render(runtime: Runtime, findings: list[Finding], lang: str) -> str:
     lines = [runtime.i18n.t("audit.header", lang, count=len(findings))]
     for f in findings:
         feature = runtime.i18n.t(f"audit.feature.{f.feature.value}", lang)
-        lines.append(runtime.i18n.t(f.key, lang, feature=feature, **f.params))
+        params = dict(f.params)
+        if "perm" in params:
+            params["perm"] = runtime.i18n.permission(params["perm"], lang)
+        lines.append(runtime.i18n.t(f.key, lang, feature=feature, **params))
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ RESPONSE_DEADLINE = 2.5
 class UserError(app_commands.AppCommandError, UserFacingError):
     """Bad input from the user: answered with ``key`` and ``params``; nothing was changed."""
 
-    def __init__(self, key: str, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: Any) -> None:
         UserFacingError.__init__(self, key, **params)
 
 

@@ -11,6 +11,43 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+#: The one table of the Discord permission flags the bot names (what it needs, what a refused step needs, what a
+#: command's menu needs) → the catalog key of its human name, worded as the Discord app words it.
+PERMISSION_KEYS: Mapping[str, str] = {
+    flag: f"perm.{flag}"
+    for flag in (
+        "administrator",
+        "view_channel",
+        "send_messages",
+        "send_messages_in_threads",
+        "create_public_threads",
+        "create_private_threads",
+        "embed_links",
+        "attach_files",
+        "add_reactions",
+        "read_message_history",
+        "manage_messages",
+        "manage_threads",
+        "manage_channels",
+        "manage_roles",
+        "manage_guild",
+        "manage_events",
+        "moderate_members",
+        "kick_members",
+        "ban_members",
+        "create_instant_invite",
+        "mention_everyone",
+        "view_audit_log",
+    )
+}
+#: discord.py's other names for the same bits.
+ALIASES: Mapping[str, str] = {"read_messages": "view_channel", "manage_permissions": "manage_roles"}
+
+
+def permission_key(flag: str) -> str | None:
+    """The catalog key of a permission flag's human name, or None for a flag the table does not know."""
+    return PERMISSION_KEYS.get(ALIASES.get(flag, flag))
+
 
 class Feature(StrEnum):
     core = "core"

@@ -15,6 +15,7 @@ from typing import Any
 
 log = logging.getLogger("happymood.i18n")
 
+from bot.domain.permissions_audit import permission_key  # noqa: E402
 from bot.domain.values import LANGUAGES, Lang  # noqa: E402  (one language set for the whole bot)
 
 __all__ = ["LANGUAGES", "Lang"]
@@ -76,6 +77,11 @@ class I18n:
             log.warning("missing message key", extra={"key": key})
             return key
         return string.Formatter().vformat(template, (), _Lenient(params))
+
+    def permission(self, flag: str, lang: str | None = None) -> str:
+        """The human name of a Discord permission flag in ``lang``; a flag the table does not know stays as it is."""
+        key = permission_key(flag)
+        return self.t(key, lang) if key else flag
 
     def both(self, key: str, /, first: str | None = None, **params: Any) -> str:
         """Dutch first, English second (what a youth reads when we do not know their language)."""

@@ -1,6 +1,6 @@
 """Anti-spam glue: every guild message and join goes to the guild's detector; verdicts go to the service.
 
-Commands: ``/lockdown on|off|status`` (moderators; the bot acts with its own permissions) and
+Commands: ``/lockdown aan|uit|status`` (moderators; the bot acts with its own permissions) and
 ``/antispam drempel|instelling|traagmodus|uitzondering kanaal|rol`` and ``/setup automod`` (administrators,
 coordinators).
 """
@@ -20,25 +20,38 @@ from bot.adapters.setup_group import move_to_setup, remove_from_setup
 from bot.adapters.tree import UserError
 from bot.domain.spam.events import JoinEvent
 from bot.events import Observer, Seen, events_of
-from bot.i18n.translator import _
+from bot.i18n import lang_for
+from bot.i18n.translator import _, choices
 from bot.runtime import Runtime
 from bot.services.antispam import MORNING, QUIET, RENEW, AntispamService
 from bot.services.antispam.guard import GuildProfile
 from bot.services.antispam.options import (
     SETTING_NAMES,
     THRESHOLD_NAMES,
+    OptionError,
     parse_setting,
     threshold_change,
 )
+from bot.services.antispam.port import STEP_PERMISSION
+from bot.services.guild_settings import InvalidSetting
 from cogs.antispam._automod import install
 from cogs.antispam._events import join_event, message_event
 from cogs.antispam._port import DiscordGuildPort
 from cogs.antispam._views import IncidentButton, incident_view
 
-PROFILES = [
-    app_commands.Choice(name=_("day", "antispam.profile.day"), value="day"),
-    app_commands.Choice(name=_("night", "antispam.profile.night"), value="night"),
-]
+PROFILES = choices("antispam.profile", ("day", "night"))
+SETTING_CHOICES = choices("antispam.setting.name", SETTING_NAMES)
+THRESHOLD_KEY = "antispam.threshold.name.{}"
+SETTING_KEY = "antispam.setting.name.{}"
+
+
+def _checked(parse: Any, *args: Any, name: str | None = None) -> Any:
+    """``parse(*args)``; its refusal becomes a localized error naming the setting by ``name`` (its readable name)."""
+    try:
+        return parse(*args)
+    except OptionError as exc:
+        params = {**exc.params, "name": name} if name and "name" in exc.params else exc.params
+        raise UserError(exc.key, **params) from None
 
 
 class SnowflakeOption(app_commands.Transformer):
@@ -63,6 +76,7 @@ class AntispamCog(commands.Cog):
     lockdown = app_commands.Group(
         name="lockdown",
         description=_("Lock or unlock the server (panic button)", "cmd.lockdown.description"),
+        default_permissions=discord.Permissions(moderate_members=True),
         guild_only=True,
     )
     antispam = app_commands.Group(
@@ -152,14 +166,14 @@ class AntispamCog(commands.Cog):
         await self.service.resume([guild.id for guild in self.bot.guilds])
 
     # ------------------------------------------------------------------ /lockdown
-    @lockdown.command(name="on", description=_("Lock the server now", "cmd.lockdown.on"))
+    @lockdown.command(name="aan", description=_("Lock the server now", "cmd.lockdown.on"))
     @require("moderator")
     async def lockdown_on(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         _incident, created = await self.service.manual_lockdown(interaction.guild_id or 0, interaction.user.id)
         await reply(self.runtime, interaction, "antispam.lockdown.on" if created else "antispam.lockdown.already")
 
-    @lockdown.command(name="off", description=_("Unlock the server and restore everything", "cmd.lockdown.off"))
+    @lockdown.command(name="uit", description=_("Unlock the server and restore everything", "cmd.lockdown.off"))
     @require("moderator")
     async def lockdown_off(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -203,7 +217,10 @@ class AntispamCog(commands.Cog):
         }
         outcomes = await install(interaction.guild, settings, config, names, t("antispam.audit.automod", lang))
         ilang = await interaction_lang(self.runtime, interaction)
-        lines = "\n".join(t(f"antispam.automod.{o.status}", ilang, rule=names[o.key]) for o in outcomes)
+        needed = self.runtime.i18n.permission(STEP_PERMISSION["automod"], ilang)
+        lines = "\n".join(
+            t(f"antispam.automod.{o.status}", ilang, rule=names[o.key], permission=needed) for o in outcomes
+        )
         await reply(self.runtime, interaction, "antispam.automod.result", lines=lines)
 
     @antispam.command(name="drempel", description=_("Change one threshold", "cmd.antispam.threshold"))
@@ -215,25 +232,37 @@ class AntispamCog(commands.Cog):
     @app_commands.choices(profiel=PROFILES)
     @require("configure")
     async def threshold(self, interaction: discord.Interaction[Any], naam: str, waarde: float, profiel: str) -> None:
-        key, value = threshold_change(naam, waarde, profiel)
+        lang = await interaction_lang(self.runtime, interaction)
+        t = self.runtime.i18n.t
+        name = t(THRESHOLD_KEY.format(naam), lang) if naam in THRESHOLD_NAMES else None
+        key, value = _checked(threshold_change, naam, waarde, profiel, name=name)
         await self.service.update_settings(interaction.guild_id or 0, {key: value})
-        await reply(self.runtime, interaction, "antispam.threshold.saved", name=naam, value=value, profile=profiel)
+        profile = t(f"antispam.profile.{key.split('.')[0]}", lang)
+        await reply(self.runtime, interaction, "antispam.threshold.saved", name=name, value=value, profile=profile)
 
     @threshold.autocomplete("naam")
-    async def _threshold_names(self, _i: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
-        found = [n for n in THRESHOLD_NAMES if current.lower() in n]
-        return [app_commands.Choice(name=n, value=n) for n in found[:25]]
+    async def _threshold_names(self, i: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+        """Readable names in the member's language; typing matches the name or the setting's identifier."""
+        lang, typed = lang_for(str(i.locale)), current.strip().casefold()
+        named = [(self.runtime.i18n.t(THRESHOLD_KEY.format(n), lang), n) for n in THRESHOLD_NAMES]
+        found = [(label, n) for label, n in named if typed in label.casefold() or typed in n]
+        return [app_commands.Choice(name=label, value=n) for label, n in found[:25]]
 
     @antispam.command(name="instelling", description=_("Change how the bot responds", "cmd.antispam.setting"))
     @app_commands.describe(
         naam=_("Setting", "cmd.antispam.option.setting"), waarde=_("New value", "cmd.antispam.option.value")
     )
-    @app_commands.choices(naam=[app_commands.Choice(name=n, value=n) for n in SETTING_NAMES])
+    @app_commands.choices(naam=SETTING_CHOICES)
     @require("configure")
     async def setting(self, interaction: discord.Interaction[Any], naam: str, waarde: str) -> None:
-        value = parse_setting(naam, waarde)
-        await self.service.update_settings(interaction.guild_id or 0, {naam: value})
-        await reply(self.runtime, interaction, "antispam.setting.saved", name=naam, value=escape(waarde[:100]))
+        lang = await interaction_lang(self.runtime, interaction)
+        name = self.runtime.i18n.t(SETTING_KEY.format(naam), lang) if naam in SETTING_NAMES else None
+        value = _checked(parse_setting, naam, waarde, name=name)
+        try:
+            await self.service.update_settings(interaction.guild_id or 0, {naam: value})
+        except InvalidSetting as exc:  # out of the model's range: named as the member reads it
+            raise UserError("errors.invalid_setting", key=name or naam, reason=exc.reason) from None
+        await reply(self.runtime, interaction, "antispam.setting.saved", name=name, value=escape(waarde[:100]))
 
     @antispam.command(name="traagmodus", description=_("Slowmode for a channel during a lockdown", "cmd.antispam.slow"))
     @app_commands.describe(

@@ -11,7 +11,7 @@ import discord
 
 from bot.adapters.checks import member_may
 from bot.adapters.components import Guarded, HappyView
-from bot.adapters.replies import reply
+from bot.adapters.replies import interaction_lang, reply
 from bot.services.antispam import AntispamService, Blocked
 
 STYLES = {
@@ -66,7 +66,9 @@ class IncidentButton(
                 count = await service.undo_timeouts(incident.id)
                 await reply(runtime, interaction, "antispam.button.undone", count=count)
         except Blocked as exc:
-            await reply(runtime, interaction, "antispam.button.blocked", permission=exc.permission or exc.status)
+            lang = await interaction_lang(runtime, interaction)
+            needed = runtime.i18n.permission(exc.permission, lang) if exc.permission else exc.status
+            await reply(runtime, interaction, "antispam.button.blocked", permission=needed)
 
 
 def incident_view(incident_id: int, buttons: Sequence[tuple[str, str]]) -> discord.ui.View:

@@ -18,27 +18,27 @@ from bot.adapters.tree import UserError
 from bot.domain.desk import msg
 from bot.domain.desk.config import WelcomeMode
 from bot.domain.hours import WEEKDAYS, Weekday
-from bot.i18n.translator import _
+from bot.i18n.translator import _, choices
 from bot.runtime import Runtime
 from bot.services.desk import DeskService, UiKeys
 from cogs.desk._views import respond_staff
 
 T = TypeVar("T")
 
-DAY_CHOICES = [app_commands.Choice(name=_(day, f"cmd.desk.day.{day}"), value=day) for day in WEEKDAYS]
-HOLIDAY_CHOICES = [
-    app_commands.Choice(name=_("closed on public holidays", "cmd.desk.holidays.closed"), value="closed"),
-    app_commands.Choice(name=_("open on public holidays", "cmd.desk.holidays.open"), value="open"),
-]
-WELCOME_CHOICES = [
-    app_commands.Choice(name=_(f"{mode}", f"cmd.desk.welcome.{mode}"), value=mode) for mode in ("channel", "dm", "off")
-]
+DAY_CHOICES = choices("cmd.desk.day", WEEKDAYS)
+HOLIDAY_CHOICES = choices("cmd.desk.holidays", ("closed", "open"))
+WELCOME_CHOICES = choices("cmd.desk.welcome", ("channel", "dm", "off"))
+#: Who sees the staff commands in the menu (the team works in the desk's private threads); checked on the server.
+STAFF_MENU = discord.Permissions(manage_threads=True)
 
 
 @app_commands.guild_only()
 class DeskStaffCog(commands.Cog):
     desk = app_commands.Group(
-        name="desk", description=_("The contact desk (for the team)", "cmd.desk.group"), guild_only=True
+        name="desk",
+        description=_("The contact desk (for the team)", "cmd.desk.group"),
+        guild_only=True,
+        default_permissions=STAFF_MENU,
     )
 
     def __init__(self, bot: commands.Bot, runtime: Runtime, service: DeskService) -> None:
@@ -99,6 +99,7 @@ class DeskStaffCog(commands.Cog):
     )
     @app_commands.describe(gemeente=_("The youth's municipality", "cmd.desk.option.municipality"))
     @app_commands.guild_only()
+    @app_commands.default_permissions(manage_threads=True)
     @require("staff")
     async def refer(self, interaction: discord.Interaction[Any], gemeente: str) -> None:
         assert interaction.channel_id is not None

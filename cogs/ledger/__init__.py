@@ -23,7 +23,7 @@ from bot.adapters.tree import UserError
 from bot.domain.ledger import ContactKind, PlaceType
 from bot.events import Seen, events_of
 from bot.i18n import LANGUAGES
-from bot.i18n.translator import _
+from bot.i18n.translator import _, choice, choices
 from bot.runtime import Runtime
 from bot.services.ledger import LedgerService, parse_day, report_range, stats_answer
 from bot.services.ledger.digest import Digest
@@ -32,12 +32,8 @@ from cogs.ledger._port import DiscordReportPoster
 log = logging.getLogger("happymood.ledger")
 
 PERIODS = ("week", "month", "year", "last-week", "last-month", "last-year")
-PERIOD_CHOICES = [
-    app_commands.Choice(name=_(p, f"cmd.ledger.stats.choice.{p.replace('-', '_')}"), value=p) for p in PERIODS
-]
-PLACE_TYPE_CHOICES = [
-    app_commands.Choice(name=_(p.value, f"ledger.place_type.{p.value}"), value=p.value) for p in PlaceType
-]
+PERIOD_CHOICES = [choice(f"cmd.ledger.stats.choice.{p.replace('-', '_')}", p) for p in PERIODS]
+PLACE_TYPE_CHOICES = choices("ledger.place_type", PlaceType)
 
 
 class LedgerCog(commands.Cog):
@@ -89,6 +85,7 @@ class LedgerCog(commands.Cog):
     )
     @app_commands.choices(periode=PERIOD_CHOICES)
     @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
     @require("coordinator")
     async def stats(
         self,
@@ -124,6 +121,7 @@ class LedgerCog(commands.Cog):
     )
     @app_commands.choices(soort=PLACE_TYPE_CHOICES)
     @app_commands.guild_only()
+    @app_commands.default_permissions(manage_events=True)
     async def moment(
         self,
         interaction: discord.Interaction[Any],

@@ -1,4 +1,4 @@
-"""/safespace plan|list|edit|cancel (outreachers, coordinators) and the attendance events of a running room.
+"""/safespace plan|lijst|wijzig|annuleer (outreachers, coordinators) and the attendance events of a running room.
 
 Every decision is made in ``bot/services/sessions`` and ``bot/domain/sessions``; this is thin glue.
 """
@@ -21,7 +21,7 @@ from bot.domain.hours import OfficeHoursConfig
 from bot.domain.sessions import THEMES, SessionKind
 from bot.domain.sessions.bands import BANDS
 from bot.events import Seen, events_of
-from bot.i18n.translator import _
+from bot.i18n.translator import _, choices
 from bot.runtime import Runtime
 from bot.services.sessions import PlanRequest, SessionsService, SessionText
 from cogs.sessions import _views
@@ -30,13 +30,8 @@ from cogs.sessions._port import DiscordSessionsPort
 
 log = logging.getLogger("happymood.sessions")
 
-KIND_CHOICES = [
-    app_commands.Choice(name=_("Safe space", "sessions.choice.safe_space"), value=SessionKind.SAFE_SPACE.value),
-    app_commands.Choice(
-        name=_("Happy Mood Monday", "sessions.choice.happy_monday"), value=SessionKind.HAPPY_MONDAY.value
-    ),
-]
-BAND_CHOICES = [app_commands.Choice(name=_(band, f"sessions.band.{band}"), value=band) for band in BANDS]
+KIND_CHOICES = choices("sessions.choice", (SessionKind.SAFE_SPACE.value, SessionKind.HAPPY_MONDAY.value))
+BAND_CHOICES = choices("sessions.band", BANDS)
 LABELS = ("talk", "follow", "unfollow", "ask", "approve", "reject")
 Room = discord.TextChannel | discord.VoiceChannel | discord.StageChannel
 
@@ -146,7 +141,7 @@ class SessionsCog(
             reminders=reminders,
         )
 
-    @app_commands.command(name="list", description=_("Upcoming sessions", "cmd.sessions.list"))
+    @app_commands.command(name="lijst", description=_("Upcoming sessions", "cmd.sessions.list"))
     @require("staff")
     async def list_(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None
@@ -166,7 +161,7 @@ class SessionsCog(
         ]
         await reply(self.runtime, interaction, "sessions.list", lines="\n".join(lines) or "—")
 
-    @app_commands.command(name="edit", description=_("Move or lengthen a planned session", "cmd.sessions.edit"))
+    @app_commands.command(name="wijzig", description=_("Move or lengthen a planned session", "cmd.sessions.edit"))
     @app_commands.describe(
         id=_("Session number (see /safespace list)", "cmd.sessions.option.id"),
         start=_('New start, e.g. "woensdag 15:00"', "cmd.sessions.option.start"),
@@ -184,7 +179,7 @@ class SessionsCog(
         planned = await self.service.edit(guild_id, id, start=start, duration_minutes=duur)
         await reply(self.runtime, interaction, "sessions.edited", id=id, start=planned.start, end=planned.end)
 
-    @app_commands.command(name="cancel", description=_("Cancel a planned session", "cmd.sessions.cancel"))
+    @app_commands.command(name="annuleer", description=_("Cancel a planned session", "cmd.sessions.cancel"))
     @app_commands.describe(id=_("Session number (see /safespace list)", "cmd.sessions.option.id"))
     @require("staff")
     async def cancel(self, interaction: discord.Interaction[Any], id: int) -> None:

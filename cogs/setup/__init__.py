@@ -17,13 +17,16 @@ from bot.adapters.tree import UserError
 from bot.db.models import BotState
 from bot.domain.guild_config import ChannelName, GuildConfig, RoleName
 from bot.domain.values import check_zone
-from bot.i18n.translator import _
+from bot.i18n.translator import _, choices
 from bot.runtime import Runtime
 
 log = logging.getLogger("happymood.setup")
 
-ROLE_CHOICES = [app_commands.Choice(name=_(r.value, f"setup.role.{r.value}"), value=r.value) for r in RoleName]
-CHANNEL_CHOICES = [app_commands.Choice(name=_(c.value, f"setup.channel.{c.value}"), value=c.value) for c in ChannelName]
+ROLE_CHOICES = choices("setup.role", RoleName)
+CHANNEL_CHOICES = choices("setup.channel", ChannelName)
+LANGUAGE_CHOICES = choices("setup.language", ("nl", "en"))
+#: The permissions that count before roles are set up (named in ``/setup check``).
+ACCESS_PERMISSIONS = ("administrator", "manage_guild", "moderate_members")
 
 
 @app_commands.guild_only()
@@ -75,9 +78,7 @@ class SetupCog(
 
     @app_commands.command(name="taal", description=_("Choose the bot's language", "cmd.setup.language.description"))
     @app_commands.describe(taal=_("Language", "cmd.option.language"))
-    @app_commands.choices(
-        taal=[app_commands.Choice(name="Nederlands", value="nl"), app_commands.Choice(name="English", value="en")]
-    )
+    @app_commands.choices(taal=LANGUAGE_CHOICES)
     @require("configure")
     async def language(self, interaction: discord.Interaction[Any], taal: str) -> None:
         await self._save(interaction, {"language": taal})
@@ -127,7 +128,8 @@ class SetupCog(
         lang = await interaction_lang(self.runtime, interaction)
         roles = (await self.runtime.guild_config(interaction.guild.id)).roles
         who = "setup.access.configured" if roles.moderator or roles.coordinator else "setup.access.before_setup"
-        report = render(self.runtime, findings, lang) + "\n\n" + self.runtime.i18n.t(who, lang)
+        named = {flag: self.runtime.i18n.permission(flag, lang) for flag in ACCESS_PERMISSIONS}
+        report = render(self.runtime, findings, lang) + "\n\n" + self.runtime.i18n.t(who, lang, **named)
         await reply(self.runtime, interaction, "setup.audit", report=report)
 
     async def report_audit(self, guild: discord.Guild, *, force: bool = False) -> None:

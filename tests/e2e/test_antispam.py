@@ -176,11 +176,11 @@ async def test_lockdown_and_cleanup_complete_with_429s_on_half_the_calls(world: 
 
 async def test_panic_button_is_for_moderators_and_its_buttons_survive_a_restart(world: World) -> None:
     before = guild_state(world)
-    refused = await answer(await world.slash("youth1", "lockdown", subcommand="on"))
+    refused = await answer(await world.slash("youth1", "lockdown", subcommand="aan"))
     assert refused["ephemeral"] and "Dit mag enkel een moderator" in refused["content"]
     assert world.sandbox.requests_to(LOCK_ROUTE) == []
 
-    done = await answer(await world.slash("noor", "lockdown", subcommand="on"))
+    done = await answer(await world.slash("noor", "lockdown", subcommand="aan"))
     assert done["ephemeral"] and "op slot" in done["content"]
     assert world.sandbox.guilds[world.guild_id].everyone.permissions & LOCK_BITS == 0
     status = await answer(await world.slash("noor", "lockdown", subcommand="status", locale="en-US"))
@@ -196,7 +196,7 @@ async def test_panic_button_is_for_moderators_and_its_buttons_survive_a_restart(
     yes = await answer(await world.sandbox.click_button(alert.id, unlock, world.users["noor"]))
     assert "Ontgrendeld" in yes["content"]
     assert guild_state(world) == before
-    off = await answer(await world.slash("noor", "lockdown", subcommand="off"))
+    off = await answer(await world.slash("noor", "lockdown", subcommand="uit"))
     assert "staat niet op slot" in off["content"]
 
 
@@ -247,7 +247,41 @@ async def test_a_missing_permission_is_named_and_the_rest_still_happens(world: W
     assert guild.incidents_data["invites_disabled_until"] is None
     [alert] = alert_messages(world)
     fields = {f["name"]: f["value"] for f in alert.embeds[0]["fields"]}
-    assert "Uitnodigingen/DM's pauzeren" in fields["Wat niet lukte"] and "**manage_guild**" in fields["Wat niet lukte"]
+    assert (
+        "Uitnodigingen/DM's pauzeren" in fields["Wat niet lukte"] and "**Server beheren**" in fields["Wat niet lukte"]
+    )
+
+
+@SQLITE_ONLY
+async def test_thresholds_and_settings_are_offered_and_confirmed_by_readable_names(world: World) -> None:
+    async def offered(typed: str, locale: str) -> list[tuple[str, str]]:
+        typing = await world.sandbox.run_autocomplete(
+            world.guild_id,
+            world.channels["general"],
+            world.users["owner"],
+            "antispam",
+            subcommand="drempel",
+            focused="naam",
+            options={"naam": typed},
+            locale=locale,
+        )
+        return [(c["name"], c["value"]) for c in (await typing.wait_response())["data"]["choices"]]
+
+    assert ("max. links nieuw lid", "new_member_links_max") in await offered("links", "nl")
+    assert ("max. links, new member", "new_member_links_max") in await offered("links", "en-GB")
+    assert [value for _, value in await offered("burst_max", "nl")] == ["burst_max"]  # the identifier still matches
+    saved = await answer(
+        await world.slash(
+            "owner", "antispam", subcommand="drempel", options={"naam": "burst_max", "waarde": 5, "profiel": "night"}
+        )
+    )
+    assert "**max. berichten kort na elkaar** (nacht)" in saved["content"]
+    english = await answer(
+        await world.slash(
+            "owner", "antispam", subcommand="instelling", options={"naam": "pause_dms", "waarde": "no"}, locale="en-US"
+        )
+    )
+    assert "**pause DMs (yes/no)**" in english["content"]
 
 
 @SQLITE_ONLY
@@ -271,7 +305,7 @@ async def test_settings_commands_refuse_bad_input_and_automod_is_installed_once(
     )
 
     text = await reply("owner", subcommand="instelling", options={"naam": "quiet_minutes", "waarde": "0"})
-    assert "quiet_minutes" in text and "niets veranderd" in text
+    assert "**rustig na (min.)**" in text and "niets veranderd" in text  # the readable name, not the identifier
     text = await reply("owner", subcommand="instelling", options={"naam": "ping_at_night", "waarde": "soms"})
     assert "ja of nee" in text
     slow = {"kanaal": world.channels["chill"], "seconden": 99999}
@@ -389,7 +423,7 @@ async def test_a_moderate_members_moderator_unlocks_from_the_alert_on_a_server_w
 @SQLITE_ONLY
 async def test_a_failing_alert_button_answers_in_the_users_language(world: World, monkeypatch: Any) -> None:
     """A persistent button whose action fails says so (localized, ephemeral); never "interaction failed"."""
-    await answer(await world.slash("noor", "lockdown", subcommand="on"))
+    await answer(await world.slash("noor", "lockdown", subcommand="aan"))
     await service(world).drain()
     [alert] = alert_messages(world)
     unlock = next(c for c in custom_ids(alert) if c.startswith("antispam:unlock:"))

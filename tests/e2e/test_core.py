@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -122,8 +123,11 @@ async def test_permission_audit_reports_missing_permissions_to_the_mod_log(world
     await world.until(lambda: not world.bot.get_guild(world.guild_id).me.guild_permissions.moderate_members)
     i = await world.slash("owner", "setup", subcommand="check")
     body = await i.wait_response()
-    assert "moderate_members" in body["data"]["content"]
+    assert "**Leden een time-out geven**" in body["data"]["content"]  # Discord's own name, not the flag
+    assert "moderate_members" not in body["data"]["content"]
     assert "anti-spam" in body["data"]["content"]
+    english = await (await world.slash("owner", "setup", subcommand="check", locale="en-US")).wait_response()
+    assert "**Timeout Members**" in english["data"]["content"]
 
 
 async def test_commands_are_synced_with_dutch_and_english_descriptions(world: World) -> None:
@@ -138,6 +142,70 @@ async def test_commands_are_synced_with_dutch_and_english_descriptions(world: Wo
     assert choice["name_localizations"] == {"nl": "modlog", "en-US": "mod log", "en-GB": "mod log"}
 
 
+#: Every top-level command must be classified here, so a new one cannot slip into the menu unclassified.
+#: Staff commands: the permission a member needs to see it in the menu (administrators can widen it per role in
+#: Server Settings → Integrations); the server checks the member's role on every use anyway.
+STAFF_COMMANDS: dict[str, discord.Permissions] = {
+    "setup": discord.Permissions(manage_guild=True),
+    "antispam": discord.Permissions(manage_guild=True),
+    "stats": discord.Permissions(manage_guild=True),
+    "lockdown": discord.Permissions(moderate_members=True),
+    "desk": discord.Permissions(manage_threads=True),
+    "doorverwijzen": discord.Permissions(manage_threads=True),
+    "moment": discord.Permissions(manage_events=True),
+    "safespace": discord.Permissions(manage_events=True),
+}
+#: Public commands: everyone sees them (``/studie`` too: peer supporters are youths with a role, not a permission).
+PUBLIC_COMMANDS = {"over", "uren", "hulp", "privacy", "vergeet-mij", "leeftijd", "mijngegevens", "checkin", "studie"}
+ENGLISH = ("en-US", "en-GB")
+NAME = re.compile(r"^[-_\w]{1,32}$")  # Discord's rule; \w covers letters and digits of every script
+
+
+def _synced(world: World) -> list[dict[str, Any]]:
+    [sync] = world.sandbox.requests_to("PUT /applications/{application_id}/commands")[-1:]
+    return list(sync.json)
+
+
+async def test_every_synced_command_is_classified_and_only_staff_commands_are_hidden(world: World) -> None:
+    commands = {cmd["name"]: cmd for cmd in _synced(world)}
+    unclassified = sorted(set(commands) - set(STAFF_COMMANDS) - PUBLIC_COMMANDS)
+    assert unclassified == [], f"classify these in STAFF_COMMANDS or PUBLIC_COMMANDS: {unclassified}"
+    assert sorted(set(STAFF_COMMANDS) - set(commands)) == []
+    for name, needed in STAFF_COMMANDS.items():
+        assert int(commands[name]["default_member_permissions"] or 0) == needed.value, name  # a string or an int
+    for name in PUBLIC_COMMANDS & set(commands):
+        assert commands[name].get("default_member_permissions") is None, name
+
+
+async def test_every_dutch_name_has_an_english_localization(world: World) -> None:
+    """Commands, subcommands, options and choices: Dutch by default, English for en-US and en-GB, valid for Discord."""
+    missing: list[str] = []
+
+    def check_level(path: str, items: list[dict[str, Any]]) -> None:
+        for locale in ("default", "nl", *ENGLISH):
+            names = [(item.get("name_localizations") or {}).get(locale, item["name"]) for item in items]
+            assert len(names) == len(set(names)), f"{path}: names not unique in {locale}: {names}"
+        for item in items:
+            where = f"{path} {item['name']}".strip()
+            localized = item.get("name_localizations") or {}
+            assert NAME.match(item["name"]) and item["name"] == item["name"].lower(), where
+            assert localized.get("nl", item["name"]) == item["name"], f"{where}: the Dutch name is the default"
+            for locale in ENGLISH:
+                if locale not in localized:
+                    missing.append(f"{where} ({locale})")
+                elif not (NAME.match(localized[locale]) and localized[locale] == localized[locale].lower()):
+                    missing.append(f"{where} ({locale}): {localized[locale]!r} is not a valid name")
+            options = item.get("options") or []
+            if options:
+                check_level(where, options)
+            for choice in item.get("choices") or []:
+                names = choice.get("name_localizations") or {}
+                missing.extend(f"{where} choice {choice['value']} ({loc})" for loc in ENGLISH if loc not in names)
+
+    check_level("", _synced(world))
+    assert missing == []
+
+
 async def test_joining_a_server_posts_the_audit_before_any_setup(world: World) -> None:
     """A new server that gave the bot too few rights hears at once what to change, in its system channel."""
     sb = world.sandbox
@@ -149,8 +217,9 @@ async def test_joining_a_server_posts_the_audit_before_any_setup(world: World) -
     await world.until(lambda: sb.channel_messages(system))
     [report] = sb.channel_messages(system)
     assert report.content.startswith("⚠️ **Permissiecontrole**")
-    for missing in ("moderate_members", "manage_messages", "manage_roles", "manage_guild"):
-        assert f"**{missing}**" in report.content
+    for missing in ("Leden een time-out geven", "Berichten beheren", "Rollen beheren", "Server beheren"):
+        assert f"**{missing}**" in report.content  # Discord's own names, not the flags
+    assert "manage_guild" not in report.content
     assert report.allowed_mentions == {"parse": []}
 
 

@@ -223,12 +223,12 @@ async def test_an_expert_who_is_not_a_member_is_refused_and_edit_moves_the_event
     assert "lid zijn van deze server" in answer and s.events() == []
     await s.plan(thema="hate_speech", start="wo 15:00", plek=s.w.channels["safe_space"])
     (row,) = await s.rows()
-    assert "aangepast" in await s.command("edit", id=row.id, start="vr 15:00", duur=60)
+    assert "aangepast" in await s.command("wijzig", id=row.id, start="vr 15:00", duur=60)
     (event,) = s.events()
     assert event["scheduled_start_time"] == local(2026, 12, 4, 15, 0).astimezone(UTC).isoformat()
     assert event["scheduled_end_time"] == local(2026, 12, 4, 16, 0).astimezone(UTC).isoformat()
     assert any("verplaatst" in m.content for m in s.posts("announcements"))
-    assert "na de sluiting" in await s.command("edit", id=row.id, start="vr 20:30")
+    assert "na de sluiting" in await s.command("wijzig", id=row.id, start="vr 20:30")
     assert s.events()[0]["scheduled_start_time"] == event["scheduled_start_time"]
 
 
@@ -251,7 +251,7 @@ async def test_default_room_reminders_none_after_hours_and_cancel(s: Sessions) -
     for job in await s.w.runtime.scheduler.pending():  # type: ignore[union-attr]
         if job.kind == "sessions.remind":
             assert not (local(2026, 12, 2, 21, 0) <= job.due_at < local(2026, 12, 3, 10, 0))
-    assert "geannuleerd" in await s.command("cancel", id=row.id)
+    assert "geannuleerd" in await s.command("annuleer", id=row.id)
     assert s.events()[0]["status"] == 4
     assert await s.w.runtime.scheduler.pending("sessions.open") == []  # type: ignore[union-attr]
     await s.at(local(2026, 12, 3, 10, 30))
@@ -343,7 +343,7 @@ async def test_followers_get_reminders_and_changes_by_dm(s: Sessions) -> None:
         dms = [m for m in sb.dms_to(w.users[user]) if "kwartiertje" in m.content]
         assert len(dms) == expected, user
     await s.at(local(2026, 12, 2, 14, 1))
-    assert "al bezig" in await s.command("edit", id=1, start="do 14:00")  # a running session is not moved
+    assert "al bezig" in await s.command("wijzig", id=1, start="do 14:00")  # a running session is not moved
 
 
 async def test_a_follower_is_told_when_a_session_moves_and_is_cancelled(s: Sessions) -> None:
@@ -351,8 +351,8 @@ async def test_a_follower_is_told_when_a_session_moves_and_is_cancelled(s: Sessi
     await s.plan(thema="hate_speech", start="vr 14:00", plek=w.channels["safe_space"])
     announcement = next(m for m in s.posts("announcements") if m.components)
     await (await sb.click_button(announcement.id, "sessions:follow:1", w.users["youth1"])).wait_response()
-    await s.command("edit", id=1, start="vr 15:00")
-    await s.command("cancel", id=1)
+    await s.command("wijzig", id=1, start="vr 15:00")
+    await s.command("annuleer", id=1)
     dms = [m.content for m in sb.dms_to(w.users["youth1"])]
     assert any("verplaatst" in d for d in dms) and any("gaat niet door" in d for d in dms)
 

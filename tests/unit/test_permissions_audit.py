@@ -1,4 +1,11 @@
-from bot.domain.permissions_audit import Feature, GuildSnapshot, audit
+from types import SimpleNamespace
+from typing import Any
+
+import discord
+
+from bot.adapters.audit import render
+from bot.domain.permissions_audit import PERMISSION_KEYS, REQUIREMENTS, Feature, GuildSnapshot, audit, permission_key
+from bot.i18n import LANGUAGES, I18n
 
 ALL_GUILD = frozenset(
     ["manage_messages", "moderate_members", "read_message_history", "manage_roles", "manage_channels", "manage_guild"]
@@ -54,3 +61,42 @@ def test_role_order_and_deleted_channels_and_ban() -> None:
         ("audit.channel_gone", "mod_log"),
         ("audit.role_order", "Jongeren"),
     ]
+
+
+# ------------------------------------------------------------------------------ human permission names
+
+
+def _named_flags() -> set[str]:
+    """Every permission flag the bot can name: what it needs, what a refused step needs, who counts before setup."""
+    from bot.services.antispam.port import STEP_PERMISSION
+    from cogs.setup import ACCESS_PERMISSIONS
+
+    needed = {perm for req in REQUIREMENTS for perm in req.permissions}
+    return needed | set(STEP_PERMISSION.values()) | {"ban_members"} | set(ACCESS_PERMISSIONS)
+
+
+def test_every_permission_the_bot_names_has_a_human_name_in_both_languages() -> None:
+    i18n = I18n()
+    for flag in sorted(_named_flags()):
+        key = permission_key(flag)
+        assert key is not None, f"{flag} is missing from PERMISSION_KEYS"
+        for lang in LANGUAGES:
+            assert i18n.catalogs[lang].get(key), f"{key} is missing in {lang}"
+            assert i18n.permission(flag, lang) != flag
+    assert set(PERMISSION_KEYS) <= set(discord.Permissions.VALID_FLAGS)  # only real Discord flags
+
+
+def test_permission_names_are_discords_words_aliases_included() -> None:
+    i18n = I18n()
+    assert i18n.permission("manage_guild", "nl") == "Server beheren"
+    assert i18n.permission("manage_guild", "en") == "Manage Server"
+    assert i18n.permission("read_messages", "en") == i18n.permission("view_channel", "en") == "View Channels"
+    assert permission_key("no_such_flag") is None and i18n.permission("no_such_flag", "nl") == "no_such_flag"
+
+
+def test_the_audit_report_names_permissions_as_people_read_them() -> None:
+    findings = audit(snap(guild_permissions=ALL_GUILD - {"moderate_members"}))
+    runtime: Any = SimpleNamespace(i18n=I18n())
+    dutch, english = render(runtime, findings, "nl"), render(runtime, findings, "en")
+    assert "**Leden een time-out geven**" in dutch and "**Timeout Members**" in english
+    assert "moderate_members" not in dutch + english

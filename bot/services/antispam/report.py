@@ -65,12 +65,14 @@ class Reporter:
         """One line per refused step: which step, where, and the permission it needs (or the HTTP status)."""
         lines = []
         for entry in entries:
+            extra: dict[str, Any]
             step = self.t(lang, f"antispam.step.{entry['step']}")
             target = entry.get("target")
             in_channel = entry["step"] in CHANNEL_STEPS and target
             where = self.t(lang, "antispam.blocked.where", channel=f"<#{target}>") if in_channel else ""
             if entry.get("permission"):
-                key, extra = "antispam.blocked.permission", {"permission": entry["permission"]}
+                needed = self.i18n.permission(entry["permission"], lang)
+                key, extra = "antispam.blocked.permission", {"permission": needed}
             else:
                 key, extra = "antispam.blocked.failed", {"status": entry.get("status")}
             lines.append(self.t(lang, key, step=step, where=where, **extra))

@@ -173,7 +173,7 @@ async def test_missing_permissions_are_named_and_everything_else_is_done(db: Dat
     assert {o.status for o in await rows(db, AntispamOffender)} == {"blocked"}
     [(alert, _)] = port.posts
     blocked = dict(alert.lines)["Wat niet lukte"]
-    assert "**manage_guild**" in blocked and "**moderate_members**" in blocked
+    assert "**Server beheren**" in blocked and "**Leden een time-out geven**" in blocked  # Discord's words
     await runtime.scheduler.shutdown()
 
 
