@@ -105,7 +105,8 @@ class HandoverSelect(discord.ui.DynamicItem[discord.ui.UserSelect[Any]], templat
         return cls(int(match["ref"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        values = (interaction.data or {}).get("values") or []  # type: ignore[union-attr]
+        data: dict[str, Any] = dict(interaction.data or {})
+        values: list[str] = list(data.get("values") or [])
         if not values:
             return
         try:

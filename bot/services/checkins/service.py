@@ -29,7 +29,6 @@ from bot.db.models.checkins import CheckinConsent
 from bot.domain.checkins import (
     CheckinRefused,
     CheckinsConfig,
-    after_days,
     given_up,
     interval,
     open_at,
@@ -190,7 +189,7 @@ class CheckinsService:
         await self.scheduler.cancel(id=job_id)
         if not yes:
             return answer("checkins.youth.declined")
-        _row, due = await self.opt_in(int(job.payload["guild"]), user_id, int(job.payload["days"]), job.payload["by"])
+        await self.opt_in(int(job.payload["guild"]), user_id, int(job.payload["days"]), job.payload["by"])
         return answer("checkins.youth.on", days=int(job.payload["days"]))
 
     async def _on_expire(self, job: Job) -> None:
@@ -199,7 +198,7 @@ class CheckinsService:
 
     # -- last contact --------------------------------------------------------------------------------------
 
-    def on_contact(self, guild_id: int, user_id: int, kind: ContactKind, at: datetime) -> Awaitable[None] | None:
+    def on_contact(self, guild_id: int, user_id: int, kind: ContactKind, at: datetime) -> Awaitable[bool] | None:
         """The ledger's contact observer: decided in memory, I/O only for kinds that mean "heard from them"."""
         if kind not in LAST_CONTACT_KINDS:
             return None
@@ -427,6 +426,3 @@ class CheckinsService:
             "last": await self._local(guild_id, row.last_contact_at),
             "unanswered": str(row.unanswered),
         }
-
-    def next_after(self, since: datetime, days: int, hours: OfficeHours) -> datetime:
-        return after_days(since, days, hours.tz)
