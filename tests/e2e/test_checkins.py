@@ -81,7 +81,9 @@ class Checkins:
         await self.quiet()
         return str(data.get("content", ""))
 
-    async def slash(self, user: str, name: str, sub: str | None = None, *, channel: str = "general", **options: Any) -> str:
+    async def slash(
+        self, user: str, name: str, sub: str | None = None, *, channel: str = "general", **options: Any
+    ) -> str:
         i = await self.w.sandbox.run_slash_command(
             self.w.guild_id, self._channel(channel), self.w.users[user], name, subcommand=sub, options=options
         )
@@ -94,7 +96,10 @@ class Checkins:
         return await self.answer(await self.w.sandbox.click_button(message.id, custom_id, self.w.users[user]))
 
     async def dm(self, user: str, content: str) -> None:
+        """The youth DMs the bot and gets the desk's answer (database work may come before any API call)."""
+        before = len(self.dms(user))
         await self.w.sandbox.send_dm(self.w.users[user], self.w.app, content)
+        await self.w.until(lambda: len(self.dms(user)) > before)
         await self.quiet()
 
     def dms(self, user: str) -> list[Message]:
@@ -111,6 +116,15 @@ class Checkins:
 
     async def row(self, user: str) -> CheckinConsent | None:
         return await self.runtime.services["checkins"].store.of(self.w.guild_id, self.w.users[user])
+
+    async def answered(self, user: str) -> None:
+        """Wait until the youth's reply went desk → ledger → check-ins (database work after the last API call)."""
+
+        async def reset() -> bool:
+            row = await self.row(user)
+            return row is not None and row.unanswered == 0 and bool(await self.jobs("checkins.remind"))
+
+        await self.w.until(reset)
 
     async def jobs(self, kind: str) -> list[Any]:
         return await self.runtime.scheduler.pending(kind)
@@ -180,6 +194,7 @@ async def test_opt_in_by_command_then_a_reminder_after_n_quiet_days_with_each_bu
 
     # the youth answers (a DM reaches the desk): the count is reset and the reply is counted in the ledger
     await c.dm("youth1", "ja hoor, alles oké")
+    await c.answered("youth1")
     updated = await c.row("youth1")
     assert updated is not None and updated.unanswered == 0 and updated.last_contact_at == local(2026, 12, 14, 13, 0)
     assert (w.users["youth1"], "checkin_reply") in c.ledger.calls
@@ -289,6 +304,7 @@ async def test_nudge_limit_then_a_reply_resets_it(c: Checkins) -> None:
     assert len([m for m in c.dms("youth1") if m.content.startswith("Hey! 👋")]) == 2
 
     await c.dm("youth1", "sorry, was druk")  # any reply resets the count and the follow-up resumes
+    await c.answered("youth1")
     assert (await c.row("youth1")).unanswered == 0  # type: ignore[union-attr]
     (job,) = await c.jobs("checkins.remind")
     assert job.due_at == local(2026, 12, 14, 14, 0)
@@ -413,4 +429,3 @@ async def test_a_youth_who_never_opted_in_leaves_no_per_person_row(c: Checkins) 
         assert (await session.scalars(select(CheckinConsent))).all() == []
         kinds = (await session.scalars(select(ScheduledAction.kind))).all()
         assert not [k for k in kinds if k.startswith("checkins.") and k != "checkins.weekly"]
-
