@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from sqlalchemy import inspect, select, text
 from bot.db.models import ScheduledAction
 from bot.db.models.checkins import CheckinConsent
 from bot.demo.world import World
+from bot.domain.ledger import DateRange
 from bot.runtime import Runtime
 from bot.sandbox import Message
 from bot.services.contacts import Person
@@ -222,6 +223,11 @@ async def test_opt_in_by_command_then_a_reminder_after_n_quiet_days_with_each_bu
     assert "Losgelaten" in await c.click(to_lien, f"checkins:release:{row.id}", "lien")
     assert "deur blijft altijd open" in c.dms("youth1")[-1].content
     assert await c.row("youth1") is None and await c.jobs("checkins.remind") == []
+
+    # the coordinators' KPI report counts them through the anonymous ledger: sent, answered, let go
+    report = await c.runtime.services["ledger"].figures(w.guild_id, DateRange(date(2026, 12, 1), date(2026, 12, 31)))
+    assert (report.checkins_sent, report.checkins_answered, report.checkins_let_go) == (1, 1, 1)
+    assert report.by_kind["checkin_reply"] == 1 and "checkin_sent" not in report.by_kind
 
 
 async def test_opt_in_by_proposal_yes_no_and_the_seven_day_expiry(c: Checkins) -> None:

@@ -220,11 +220,15 @@ class CheckinsService:
         await self.scheduler.cancel(key=f"{SEND}:{row.id}")
         await self._plan_reminder(updated, updated.last_contact_at)
         if answered:
-            person = await self.port.member(guild_id, user_id)
-            if person is not None:
-                await self.contacts.record(guild_id, person, ContactKind.CHECKIN_REPLY, at=at)
+            await self._count(guild_id, user_id, ContactKind.CHECKIN_REPLY, at)
             log.info("check-in answered", extra={"guild_id": guild_id, "row": row.id})
         return True
+
+    async def _count(self, guild_id: int, user_id: int, kind: ContactKind, at: datetime | None = None) -> None:
+        """The KPI figures (sent, answered, let go) go through the anonymous ledger, like every count."""
+        person = await self.port.member(guild_id, user_id)
+        if person is not None:
+            await self.contacts.record(guild_id, person, kind, at=at or self.clock.now())
 
     # -- reminders -----------------------------------------------------------------------------------------
 
@@ -325,6 +329,7 @@ class CheckinsService:
         if not await self.port.dm(row.user_id, body[:2000], buttons=(Button("stop", row.id),)):
             await self._plan_reminder(row, self.clock.now())
             return False
+        await self._count(row.guild_id, row.user_id, ContactKind.CHECKIN_SENT)
         updated = await self.store.update(row.id, unanswered=row.unanswered + 1)
         if updated is not None:
             await self._plan_reminder(updated, self.clock.now())
@@ -351,6 +356,7 @@ class CheckinsService:
         row = await self._staff_row(row_id, staff_id)
         await self._drop(row.id)
         await self.port.dm(row.user_id, self.youth_text("checkins.youth.released"))
+        await self._count(row.guild_id, row.user_id, ContactKind.CHECKIN_LET_GO)
         log.info("check-in let go", extra={"guild_id": row.guild_id})
         return answer("checkins.staff.released")
 
