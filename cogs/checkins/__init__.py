@@ -118,6 +118,11 @@ class CheckinCog(
         self, interaction: discord.Interaction[Any], elke: app_commands.Range[int, 1, 365] | None = None
     ) -> None:
         assert interaction.guild_id is not None
+        who = person(interaction.user)
+        if not Access(await self.runtime.guild_config(interaction.guild_id)).is_youth(
+            who.role_ids, who.is_admin, who.is_bot, who.permissions
+        ):
+            raise UserError("checkins.err.not_youth")  # check-ins are for the youths; the team gets the reminders
         with refused():
             row, _due = await self.service.opt_in(interaction.guild_id, interaction.user.id, elke)
         await self._youth(interaction, "checkins.youth.on", days=row.interval_days)

@@ -155,6 +155,7 @@ async def c(world: World) -> AsyncIterator[Checkins]:
 # --------------------------------------------------------------------------------------------------------
 async def test_opt_in_by_command_then_a_reminder_after_n_quiet_days_with_each_button(c: Checkins) -> None:
     w = c.w
+    assert "voor de jongeren" in await c.slash("sam", "checkin", "aan")
     assert "3 en 60" in await c.slash("youth1", "checkin", "aan", elke=2)  # out of bounds: nothing stored
     assert await c.row("youth1") is None
     answer = await c.slash("youth1", "checkin", "aan", elke=5)
