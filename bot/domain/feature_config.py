@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from bot.domain.checkins.config import CheckinsConfig
 from bot.domain.crisis import SafetyConfig
 from bot.domain.desk.config import DeskConfig
 from bot.domain.hours import OfficeHoursConfig
@@ -26,3 +27,4 @@ class FeatureSettings(BaseModel):
     ledger: LedgerConfig = Field(default_factory=LedgerConfig)
     antispam: SpamPolicy = Field(default_factory=SpamPolicy)
     sessions: SessionsConfig = Field(default_factory=SessionsConfig)
+    checkins: CheckinsConfig = Field(default_factory=CheckinsConfig)

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapters.desk_group import attach_desk_extras
 from bot.adapters.people import person
 from bot.adapters.setup_group import move_to_setup
 from bot.domain.guild_config import Access, GuildConfig
@@ -158,3 +159,4 @@ async def setup(bot: commands.Bot) -> None:
     staff = DeskStaffCog(bot, runtime, service)
     await bot.add_cog(staff)
     move_to_setup(bot, staff.desk, "uren")  # /setup uren
+    attach_desk_extras(bot, staff.desk)  # e.g. /desk checkin (cogs/checkins)

@@ -203,7 +203,7 @@ async def test_every_dutch_name_has_an_english_localization(world: World) -> Non
                 missing.extend(f"{where} choice {choice['value']} ({loc})" for loc in ENGLISH if loc not in names)
 
     check_level("", _synced(world))
-    assert missing == []
+    assert missing == [], "\n".join(missing)
 
 
 async def test_joining_a_server_posts_the_audit_before_any_setup(world: World) -> None:

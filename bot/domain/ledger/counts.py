@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from types import MappingProxyType
 
-from bot.domain.ledger.kinds import AFTER_HOURS_KINDS, FURTHER_CONTACT_KINDS, REACH_KINDS, ContactKind, Granularity
+from bot.domain.ledger.kinds import (
+    AFTER_HOURS_KINDS,
+    FURTHER_CONTACT_KINDS,
+    NOT_CONTACT_KINDS,
+    REACH_KINDS,
+    TEAM_KINDS,
+    ContactKind,
+    Granularity,
+)
 from bot.domain.ledger.moments import group_moments, local_date
 from bot.domain.ledger.ranges import DateRange
 from bot.domain.ledger.rows import ContactRow, SessionRow
@@ -40,12 +48,15 @@ class OnlineCounts:
     further_contact_youths: int
     new_members: int
     sessions: tuple[SessionRow, ...] = field(default=())
+    #: Team actions (check-ins sent, follow-ups let go) per kind: not contacts, counted apart.
+    team_actions: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_kind_context", MappingProxyType(dict(self.by_kind_context)))
         object.__setattr__(self, "by_bucket", MappingProxyType(dict(self.by_bucket)))
-        if any(ContactKind(kind) in REACH_KINDS for kind, _ in self.by_kind_context):
-            raise ValueError("reach kinds (joins) are not contact moments")
+        object.__setattr__(self, "team_actions", MappingProxyType(dict(self.team_actions)))
+        if any(ContactKind(kind) in NOT_CONTACT_KINDS for kind, _ in self.by_kind_context):
+            raise ValueError("reach kinds (joins) and team actions are not contact moments")
 
     @property
     def moments(self) -> int:
@@ -53,7 +64,7 @@ class OnlineCounts:
 
 
 def is_contact(kind: ContactKind | str) -> bool:
-    return ContactKind(kind) not in REACH_KINDS
+    return ContactKind(kind) not in NOT_CONTACT_KINDS
 
 
 def sessions_from_rows(rows: Iterable[ContactRow]) -> list[SessionRow]:
@@ -108,6 +119,7 @@ def count_rows(
         new_youths=sum(1 for p in youths if span.contains(local_date(seen[p], tz))),
         after_hours_youths=len({r.pseudonym for r in contacts if r.after_hours and r.kind in AFTER_HOURS_KINDS}),
         further_contact_youths=len({r.pseudonym for r in contacts if r.kind in further_contact_kinds}),
-        new_members=len({row.pseudonym for row in in_range if not is_contact(row.kind)}),
+        new_members=len({row.pseudonym for row in in_range if row.kind in REACH_KINDS}),
         sessions=tuple(sessions_from_rows(contacts)),
+        team_actions=Counter(str(row.kind) for row in in_range if row.kind in TEAM_KINDS),
     )

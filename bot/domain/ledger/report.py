@@ -111,6 +111,10 @@ class Report:
     sessions_held: int
     attendance_total: int
     happy_place_moments: int
+    #: Check-ins (counts only): sent by the team, answered by the youth, follow-ups let go.
+    checkins_sent: int
+    checkins_answered: int
+    checkins_let_go: int
     by_kind: Counts
     by_theme: Counts
     by_weekday: Counts
@@ -301,6 +305,9 @@ def build_report_from_counts(
         sessions_held=len(held),
         attendance_total=sum(attendance_by_kind.values()),
         happy_place_moments=len(happy),
+        checkins_sent=counts.team_actions.get(ContactKind.CHECKIN_SENT, 0),
+        checkins_answered=kinds.get(ContactKind.CHECKIN_REPLY, 0),
+        checkins_let_go=counts.team_actions.get(ContactKind.CHECKIN_LET_GO, 0),
         by_kind=_frozen(_ordered(kinds, CONTACT_KINDS)),
         by_theme=_frozen(_ordered(themes, theme_keys)),
         by_weekday=_frozen(_ordered(weekdays, WEEKDAYS)),

@@ -283,6 +283,9 @@ _SUMMARY: tuple[tuple[str, str], ...] = (
     ("attendance_total", "attendance.total"),
     ("attendance_mean", ""),
     ("happy_place_moments", "happy_place_moments"),
+    ("checkins_sent", "checkins.sent"),
+    ("checkins_answered", "checkins.answered"),
+    ("checkins_let_go", "checkins.let_go"),
 )
 
 _NOT_SENSITIVE = frozenset({"sessions.held", "happy_place_moments"})
@@ -323,6 +326,16 @@ def _quantities(report: Report) -> tuple[dict[str, int], list[Constraint], set[s
     for kind, attended in report.attendance_by_kind.items():  # rule 4: the same people under two names
         if attended and report.by_kind.get(kind) == attended:
             constraints.append(Constraint(f"by_kind.{kind}", (f"attendance_by_kind.{kind}",)))
+    # after the breakdowns: a leak of the check-in replies is then traced (and cut) in the by-kind breakdown
+    values.update(
+        {
+            "checkins.sent": report.checkins_sent,
+            "checkins.answered": report.checkins_answered,
+            "checkins.let_go": report.checkins_let_go,
+        }
+    )
+    if "by_kind.checkin_reply" in values:  # answered check-ins are the check-in replies: one figure, two names
+        constraints.append(Constraint("by_kind.checkin_reply", ("checkins.answered",)))
     return values, constraints, unrendered, {n: t or "sessions.held" for n, t in totals.items()}
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from bot.db.models import DeskConversation
-from bot.domain.desk import ConversationStatus, Keys, Localized, help_lines_param, msg
+from bot.domain.desk import ConversationStatus, Keys, Localized, Msg, help_lines_param, msg
 from bot.domain.desk.config import DeskConfig, DeskGuildOptions, WelcomeMode, ends_at
 from bot.domain.errors import UserFacingError
 from bot.domain.guild_config import Access, RoleName
@@ -28,6 +28,9 @@ FORGET = "desk.forget"
 OPTIONS_SECTION = "desk"
 THREAD_NAME_MAX = 100
 TAG_SEPARATOR = " · "
+
+StopHook = Callable[[int], Awaitable[Msg | None]]
+"""Another feature's part of a youth writing "stop" in DM (e.g. check-ins): what it stopped, or None."""
 
 
 class DeskInputError(UserFacingError):
@@ -64,6 +67,7 @@ class DeskCore:
         self.hours = DeskHours(runtime)
         self.text = DeskText(runtime.i18n)
         self.locks = KeyedLocks()
+        self.stop_hooks: list[StopHook] = []
 
     # -- plain facts -----------------------------------------------------------------------------------
 

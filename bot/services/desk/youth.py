@@ -159,7 +159,7 @@ class YouthDesk:
         during: datetime | None = None,
     ) -> None:
         if is_stop(text) and not attachments:
-            for chunk in self.core.text.youth(await self.stop(user_id)):
+            for chunk in self.core.text.youth(*await self.stop_all(user_id)):
                 await self.core.port.dm(user_id, chunk)
             return
         guild_id = await self.core.resolve_guild(user_id)
@@ -342,6 +342,20 @@ class YouthDesk:
         return pack([self.core.text.staff(msg(key, text=body), lang)])
 
     # -- ending the conversation -----------------------------------------------------------------------
+
+    async def stop_all(self, user_id: int) -> list[Msg]:
+        """ "stop" in a DM: the conversation, then what other features hooked in (``core.stop_hooks``)."""
+        desk = await self.stop(user_id)
+        others = []
+        for hook in self.core.stop_hooks:
+            try:
+                stopped = await hook(user_id)
+            except Exception:
+                log.exception("desk: a stop hook failed")
+                continue
+            if stopped is not None:
+                others.append(stopped)
+        return others if others and desk.key == UiKeys.NOTHING_TO_STOP else [desk, *others]
 
     async def stop(self, user_id: int) -> Msg:
         """The youth ends every open conversation (button or "stop"); returns what they are told."""

@@ -21,10 +21,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.db.models import LedgerContact
-from bot.domain.ledger import AFTER_HOURS_KINDS, REACH_KINDS, ContactKind, OnlineCounts, SessionRow, parse_tags
+from bot.domain.ledger import (
+    AFTER_HOURS_KINDS,
+    NOT_CONTACT_KINDS,
+    REACH_KINDS,
+    TEAM_KINDS,
+    ContactKind,
+    OnlineCounts,
+    SessionRow,
+    parse_tags,
+)
 
 C = LedgerContact
 _REACH = sorted(str(kind) for kind in REACH_KINDS)
+_NOT_CONTACT = sorted(str(kind) for kind in NOT_CONTACT_KINDS)
+_TEAM = sorted(str(kind) for kind in TEAM_KINDS)
 
 
 def _in_range(guild_id: int, start: datetime, end: datetime) -> ColumnElement[bool]:
@@ -52,7 +63,7 @@ async def online_counts(
     further_contact_kinds: Collection[ContactKind],
 ) -> OnlineCounts:
     """The online figures of the UTC interval ``[start, end)`` (a local date range's bounds)."""
-    contact = and_(_in_range(guild_id, start, end), C.kind.not_in(_REACH))
+    contact = and_(_in_range(guild_id, start, end), C.kind.not_in(_NOT_CONTACT))
     # grouped per hour first: that follows the index order, so only the per-hour groups are sorted
     per_hour = (
         select(C.kind, C.context, func.count().label("n")).where(contact).group_by(C.hour_bucket, C.kind, C.context)
@@ -68,6 +79,9 @@ async def online_counts(
     figures = _probed if end - start >= timedelta(days=PROBE_FROM_DAYS) else _grouped
     row = (await session.execute(figures(guild_id, start, end, further_contact_kinds))).one()
     unique, new, after_hours, further, members = (int(value or 0) for value in row)
+    team = await session.execute(
+        select(C.kind, func.count()).where(_in_range(guild_id, start, end), C.kind.in_(_TEAM)).group_by(C.kind)
+    )
     return OnlineCounts(
         by_kind_context=by_kind_context,
         by_bucket=by_bucket,
@@ -77,6 +91,7 @@ async def online_counts(
         further_contact_youths=further,
         new_members=members,
         sessions=await _sessions(session, contact, {context for _, context in by_kind_context}),
+        team_actions={kind: int(n) for kind, n in team.all()},
     )
 
 
@@ -87,7 +102,7 @@ def _conditions(
     after_hours = and_(table.after_hours, table.kind.in_(sorted(str(k) for k in AFTER_HOURS_KINDS)))
     kinds = sorted(str(k) for k in further_contact_kinds)
     further = table.kind.in_(kinds) if kinds else literal(False)
-    return table.kind.not_in(_REACH), after_hours, further, table.kind.in_(_REACH)
+    return table.kind.not_in(_NOT_CONTACT), after_hours, further, table.kind.in_(_REACH)
 
 
 def _seen_before(guild_id: int, pseudonym: Any, start: datetime) -> Exists:
@@ -96,7 +111,7 @@ def _seen_before(guild_id: int, pseudonym: Any, start: datetime) -> Exists:
         earlier.guild_id == guild_id,
         earlier.pseudonym == pseudonym,
         earlier.hour_bucket < start,
-        earlier.kind.not_in(_REACH),
+        earlier.kind.not_in(_NOT_CONTACT),
     )
 
 

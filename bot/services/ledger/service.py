@@ -60,6 +60,9 @@ log = logging.getLogger("happymood.ledger")
 GuildConfigSource = Callable[[int], Awaitable[GuildConfig]]
 #: (guild, start, end) -> votes per face of the sessions that started in [start, end) (UTC bounds).
 FeedbackSource = Callable[[int, datetime, datetime], Awaitable[Mapping[str, int]]]
+ContactObserver = Callable[[int, int, ContactKind, datetime], Awaitable[object] | None]
+"""Told of every contact the ledger accepted: ``(guild_id, user_id, kind, at)``; decides in memory and
+returns a coroutine only when it has I/O to do (e.g. check-ins noting a youth's last contact)."""
 
 CONFIG_TIMEOUT_SECONDS = 2.0
 FLUSH_TIMEOUT_SECONDS = 15.0
@@ -109,6 +112,7 @@ class LedgerService:
         self._not_youths: dict[tuple[int, int], datetime] = {}
         self._feedback: FeedbackSource | None = None
         self.accepted = 0  # contacts taken into the buffer (youths only)
+        self._observers: list[ContactObserver] = []
         self.flush_failures = 0
 
     # ------------------------------------------------------------------------------- recording
@@ -167,7 +171,26 @@ class LedgerService:
                 self._late -= 1
         else:
             self._ensure_loop()
+        await self._tell_observers(guild_id, person.user_id, kind, when)
         return True
+
+    def observe_contacts(self, observer: ContactObserver) -> None:
+        """Be told of each accepted contact (the one "last contact" hook other features use)."""
+        if observer not in self._observers:
+            self._observers.append(observer)
+
+    def forget_observer(self, observer: ContactObserver) -> None:
+        if observer in self._observers:
+            self._observers.remove(observer)
+
+    async def _tell_observers(self, guild_id: int, user_id: int, kind: ContactKind, when: datetime) -> None:
+        for observer in list(self._observers):
+            try:
+                work = observer(guild_id, user_id, kind, when)
+                if work is not None:
+                    await work
+            except Exception:
+                log.exception("contact observer failed")
 
     async def observe_message(self, guild_id: int, channel_id: int, parent_id: int | None, person: Person) -> int:
         """A message in a public channel: record public exchanges youth↔staff; returns how many youths."""

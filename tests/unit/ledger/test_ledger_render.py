@@ -164,6 +164,9 @@ def test_json_exact_for_a_built_week() -> None:
             "attendance_total": "<5",
             "attendance_mean": "*",
             "happy_place_moments": 2,
+            "checkins_sent": 0,
+            "checkins_answered": "<5",
+            "checkins_let_go": 0,
         },
         "targets": [
             {"name": "contact_moments", "target": 19.23, "achieved": 27, "status": "reached"},
