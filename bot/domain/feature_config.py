@@ -14,6 +14,7 @@ from bot.domain.ledger.config import LedgerConfig
 from bot.domain.referrals import ReferralConfig
 from bot.domain.sessions.config import SessionsConfig
 from bot.domain.spam import SpamPolicy
+from bot.domain.study.config import StudyConfig
 
 
 class FeatureSettings(BaseModel):
@@ -26,3 +27,4 @@ class FeatureSettings(BaseModel):
     ledger: LedgerConfig = Field(default_factory=LedgerConfig)
     antispam: SpamPolicy = Field(default_factory=SpamPolicy)
     sessions: SessionsConfig = Field(default_factory=SessionsConfig)
+    study: StudyConfig = Field(default_factory=StudyConfig)
