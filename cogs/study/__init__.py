@@ -176,8 +176,9 @@ class StudyCog(commands.GroupCog, group_name="studie", group_description=_("Stud
         guild_id, channel_id = self._ids(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         with refused():
-            found = await self.service.stop(guild_id, channel_id, person(interaction.user))
-        await self._say(interaction, found)
+            room_id = await self.service.stoppable(guild_id, channel_id, person(interaction.user))
+        await reply(self.runtime, interaction, "study.stop.done")
+        await self.service.close(room_id, "host")
 
     @app_commands.command(name="studie", description=_("Study moments: closing and room limit", "cmd.study.setup"))
     @app_commands.describe(

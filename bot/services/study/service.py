@@ -466,10 +466,9 @@ class StudyService:
         await self._touch(row, force=True)
         return Answer("study.group.created", {"room": f"<#{text_id}>"})
 
-    async def stop(self, guild_id: int, channel_id: int, actor: Person) -> Answer:
-        row = await self._as_host(guild_id, channel_id, actor)
-        await self.close(row.id, "host")
-        return Answer("study.stop.done")
+    async def stoppable(self, guild_id: int, channel_id: int, actor: Person) -> int:
+        """``/studie stop``: the moment the host may close now (answer first: the room may be deleted)."""
+        return (await self._as_host(guild_id, channel_id, actor)).id
 
     async def open_moments(self, guild_id: int) -> Sequence[StudyRoom]:
         return await self.store.open_rooms(guild_id)
