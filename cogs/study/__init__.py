@@ -246,4 +246,5 @@ async def setup(bot: commands.Bot) -> None:
     _views.register(bot)
     cog = StudyCog(bot, runtime, service)
     await bot.add_cog(cog)
+    assert cog.app_command is not None
     move_to_setup(bot, cog.app_command, "studie")  # /setup studie

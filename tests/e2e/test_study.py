@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot.db.models.study import StudyRoom
 from bot.demo.world import World
+from bot.domain.study import StudyRefused
 from bot.runtime import Runtime
 from bot.sandbox import Message
 from bot.services.contacts import Person
@@ -131,7 +132,7 @@ class Study:
     def posts(self, channel_id: int) -> list[Message]:
         return self.sb.channel_messages(channel_id)
 
-    def may(self, user: str, channel_id: int, bit: int) -> bool:
+    def may(self, user: str, channel_id: int | None, bit: int) -> bool:
         return bool(self.sb.permissions(self.guild, self.w.users[user], self.sb.channels[channel_id]) & bit)
 
     def study_rows(self) -> list[tuple[int, dict[str, str]]]:
@@ -204,7 +205,12 @@ async def test_open_join_help_queue_rate_limit_take_next_and_ledger(s: Study) ->
 
     y1, y2 = w.users["youth1"], w.users["youth2"]
     base = {"session": f"study-{room.id}", "theme": "wiskunde"}
-    assert s.study_rows() == [(y1, base), (y2, base), (y1, {**base, "category": "help"}), (y2, {**base, "category": "help"})]
+    assert s.study_rows() == [
+        (y1, base),
+        (y2, base),
+        (y1, {**base, "category": "help"}),
+        (y2, {**base, "category": "help"}),
+    ]
 
 
 async def test_empty_for_ten_minutes_closes_voice_included_and_archives(s: Study) -> None:
@@ -248,7 +254,9 @@ async def test_the_latest_closing_21h_with_its_warning(s: Study) -> None:
     await s.at(local(19, 30))
     refused = await s.command("start", duur="2u")
     assert "na de sluiting van 21:00" in refused and "niets veranderd" in refused
-    assert await s.rows() == [] and not any(c.parent_id == s.w.channels["study_category"] for c in s.sb.channels.values())
+    assert await s.rows() == [] and not any(
+        c.parent_id == s.w.channels["study_category"] for c in s.sb.channels.values()
+    )
     room = await s.opened()  # no duration: the default is cut at 21:00
     assert room.end_at == local(21).astimezone(room.end_at.tzinfo)
     await s.sb.join_voice(s.w.guild_id, room.voice_id, s.w.users["youth1"])  # busy: only the clock closes it
@@ -341,7 +349,7 @@ async def test_refusals_change_nothing(s: Study) -> None:
     await s.w.configure(**{"channels.study_category": s.w.channels["study_category"]})
     room = await s.opened()
     outsider = s.sb.create_user("Buiten")  # not in the server
-    with pytest.raises(Exception, match="study.err.not_member"):
+    with pytest.raises(StudyRefused, match=r"study\.err\.not_member"):
         await s.service.ask_help(s.w.guild_id, room.id, outsider)
     assert await s.service.store.waiting(room.id) == []
 

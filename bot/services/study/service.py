@@ -409,7 +409,7 @@ class StudyService:
         key = "study.timer.focus" if current.phase == "focus" else "study.timer.break"
         until = await self._until(row.guild_id, current.ends)
         await self.port.post(row.text_id, self.both(key, number=current.number, until=until))
-        payload = {"room": row.id, "phase": current.phase, "number": current.number}
+        payload: dict[str, Any] = {"room": row.id, "phase": current.phase, "number": current.number}
         payload |= {"starts": current.starts.isoformat(), "ends": current.ends.isoformat()}
         await self.scheduler.schedule(TIMER, current.ends, payload, key=f"study:{row.id}:timer", guild_id=row.guild_id)
 
