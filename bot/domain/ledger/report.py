@@ -25,6 +25,7 @@ Counting rules (all judged in the guild's time zone ``tz``):
   distinct pseudonyms with a row of a kind in ``further_contact_kinds`` (default: desk).
 * Sessions: the :class:`SessionRow` s given (by the local date of ``at``) or, when ``sessions`` is None,
   derived from rows tagged ``session=…`` (attendance = distinct pseudonyms per kind and session).
+* Study help requests: moments of ``study`` rows tagged ``category=help`` (one per youth and day).
 * Happy-place moments: offline moments with at least one youth at a configured happy place (every
   place when ``happy_places`` is None or empty); this and sessions held count activities, not youths.
 
@@ -84,6 +85,8 @@ FOOTNOTE_COMPLEMENTARY = "complementary"
 FOOTNOTE_REACH = "joins_are_reach"
 
 Counts = Mapping[str, int]
+HELP_CATEGORY = "help"
+"""The tag of a study help request that was answered (``bot/services/study``)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ class Report:
     #: Summary figures that cannot be computed any more (rolled-up data in the range or before it in the
     #: key period): published as "onbekend", never as the partial count.
     unknown: tuple[str, ...] = ()
+    #: Study help requests answered (moments of ``study`` contacts tagged ``category=help``).
+    help_requests: int = 0
 
     @property
     def attendance_mean(self) -> float:
@@ -193,9 +198,13 @@ def build_report_from_counts(
         raise ValueError("k must be at least 2")
     kinds: Counter[str] = Counter()
     themes: Counter[str] = Counter()
+    help_requests = 0
     for (kind, context), moments in counts.by_kind_context.items():
         kinds[kind] += moments
-        themes[parse_tags(context).get("theme") or NO_THEME] += moments
+        tags = parse_tags(context)
+        themes[tags.get("theme") or NO_THEME] += moments
+        if kind == ContactKind.STUDY and tags.get("category") == HELP_CATEGORY:
+            help_requests += moments
     weekdays: Counter[str] = Counter()
     hours: Counter[str] = Counter()
     for bucket, moments in counts.by_bucket.items():
@@ -289,4 +298,5 @@ def build_report_from_counts(
         targets=progress,
         footnotes=tuple(footnotes),
         unknown=tuple(unknown),
+        help_requests=help_requests,
     )

@@ -274,6 +274,7 @@ _SUMMARY: tuple[tuple[str, str], ...] = (
     ("attendance_total", "attendance.total"),
     ("attendance_mean", ""),
     ("happy_place_moments", "happy_place_moments"),
+    ("help_requests", "study.help_requests"),
 )
 
 _NOT_SENSITIVE = frozenset({"sessions.held", "happy_place_moments"})
@@ -293,6 +294,7 @@ def _quantities(report: Report) -> tuple[dict[str, int], list[Constraint], set[s
         "sessions.held": report.sessions_held,
         "attendance.total": report.attendance_total,
         "happy_place_moments": report.happy_place_moments,
+        "study.help_requests": report.help_requests,
     }
     constraints = [Constraint("moments.total", ("moments.online", "moments.offline"))]
     unrendered: set[str] = set()

@@ -164,6 +164,7 @@ def test_json_exact_for_a_built_week() -> None:
             "attendance_total": "<5",
             "attendance_mean": "*",
             "happy_place_moments": 2,
+            "help_requests": 0,
         },
         "targets": [
             {"name": "contact_moments", "target": 19.23, "achieved": 27, "status": "reached"},

@@ -96,6 +96,7 @@ def test_report_suppression_end_to_end() -> None:
         "attendance_total": "0",
         "attendance_mean": "0",
         "happy_place_moments": "1",
+        "help_requests": "0",
     }
     kinds = {key: cell.text(5) for key, cell in report.breakdown("by_kind").cells}
     assert kinds == {
