@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot.adapters.checks import require
 from bot.adapters.people import person
-from bot.adapters.replies import reply
+from bot.adapters.replies import escape, reply
 from bot.adapters.setup_group import move_to_setup, remove_from_setup
 from bot.adapters.tree import UserError
 from bot.domain.hours import OfficeHoursConfig
@@ -45,7 +45,8 @@ def refused() -> Iterator[None]:
     try:
         yield
     except StudyRefused as exc:
-        raise UserError(exc.key, **exc.params) from None
+        params = {name: escape(value) if isinstance(value, str) else value for name, value in exc.params.items()}
+        raise UserError(exc.key, **params) from None
 
 
 def build_study(runtime: Runtime, bot: discord.Client) -> StudyService:

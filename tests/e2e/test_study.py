@@ -13,8 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from bot.db.models import LedgerContact
 from bot.db.models.study import StudyRoom
 from bot.demo.world import World
 from bot.domain.study import StudyRefused
@@ -205,6 +206,13 @@ async def test_open_join_help_queue_rate_limit_take_next_and_ledger(s: Study) ->
 
     y1, y2 = w.users["youth1"], w.users["youth2"]
     base = {"session": f"study-{room.id}", "theme": "wiskunde"}
+    assert w.runtime is not None
+    await w.runtime.services["ledger"].flush()
+    async with w.runtime.db.session() as session:
+        stored = await session.scalar(
+            select(func.count()).select_from(LedgerContact).where(LedgerContact.kind == "study")
+        )
+    assert stored == 4
     assert s.study_rows() == [
         (y1, base),
         (y2, base),

@@ -58,7 +58,6 @@ def archived(grant: Grant, roles: GuildRoles) -> Grant:
     return Grant(grant.target, grant.allow & ~SPEAKING, grant.deny | SPEAKING, grant.member)
 
 
-HOST_ROLES = (*STAFF_ROLES, RoleName.peer_supporter)
 
 
 def may_host(config: GuildConfig, role_ids: Iterable[int], is_admin: bool, permissions: Iterable[str] = ()) -> bool:

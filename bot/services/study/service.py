@@ -139,22 +139,26 @@ class StudyService:
         minutes = parse_duration(duration)
         now = self.clock.now()
         end = planned_end(now, minutes, self.config.default_duration_minutes, await self._hours(guild_id))
-        return await self._open(guild_id, host.user_id, slug, end, rooms_needed=2)
+        return await self._open(guild_id, host.user_id, slug, end)
 
-    async def _check_place(self, guild_id: int, rooms_needed: int) -> int:
-        core = await self._guild_config(guild_id)
-        category = core.channels.study_category
+    async def _category(self, guild_id: int) -> int:
+        category = (await self._guild_config(guild_id)).channels.study_category
         if category is None or not await self.port.is_category(guild_id, category):
             raise StudyRefused("study.err.no_category")
+        return category
+
+    async def _check_place(self, guild_id: int) -> int:
+        """The study category, if one more room fits under the guild's limit of open rooms."""
+        category = await self._category(guild_id)
         limit = (await self._settings(guild_id)).room_limit
-        if await self.store.open_count(guild_id) + 1 > limit:
+        if await self.store.open_count(guild_id) >= limit:
             raise StudyRefused("study.err.room_limit", limit=limit)
         return category
 
     async def _open(
-        self, guild_id: int, host_id: int, slug: str, end: datetime, *, rooms_needed: int, plan_id: int | None = None
+        self, guild_id: int, host_id: int, slug: str, end: datetime, *, plan_id: int | None = None
     ) -> StudyRoom:
-        category = await self._check_place(guild_id, rooms_needed)
+        category = await self._check_place(guild_id)
         core = await self._guild_config(guild_id)
         grants = room_grants(guild_id, core.roles)
         name = f"{self.config.room_name}-{slug}"[:90]
@@ -223,7 +227,7 @@ class StudyService:
         found = weekly.next_after(self.clock.now(), tz, last)
         if found is None:
             raise StudyRefused("study.err.plan_none")
-        await self._check_place(guild_id, 0)
+        await self._category(guild_id)
         row: StudyPlan = await self.store.add(
             StudyPlan(
                 guild_id=guild_id,
@@ -261,7 +265,7 @@ class StudyService:
         today = weekly.occurrence(now.astimezone(tz).date(), tz)
         if today is not None and today[0] <= now < today[1] - timedelta(minutes=5):
             try:
-                await self._open(row.guild_id, row.host_id, row.subject, today[1], rooms_needed=2, plan_id=row.id)
+                await self._open(row.guild_id, row.host_id, row.subject, today[1], plan_id=row.id)
             except StudyRefused as refused:
                 log.warning("planned study moment not opened", extra={"plan": row.id, "reason": refused.key})
         last = _iso_date(row.until) if row.until else None
@@ -433,7 +437,7 @@ class StudyService:
         await self._in_server(guild_id, requester.user_id)
         for member in members:
             await self._in_server(guild_id, member)
-        category = await self._check_place(guild_id, 1)
+        category = await self._check_place(guild_id)
         core = await self._guild_config(guild_id)
         people = [requester.user_id, *members]
         grants = room_grants(guild_id, core.roles, people)
