@@ -5,9 +5,8 @@ Wednesday 2026-12-02, 13:00 in Brussels (UTC+1) when each test starts; the lates
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,10 +18,9 @@ from bot.db.models import LedgerContact
 from bot.db.models.study import StudyRoom
 from bot.demo.world import World
 from bot.domain.study import StudyRefused
-from bot.runtime import Runtime
 from bot.sandbox import Message
-from bot.services.contacts import Person
 from bot.services.study import StudyService
+from tests.support.e2e import Recorded, quiet
 
 BXL = ZoneInfo("Europe/Brussels")
 VIEW, SEND, MANAGE_MESSAGES = 1 << 10, 1 << 11, 1 << 13
@@ -30,22 +28,6 @@ VIEW, SEND, MANAGE_MESSAGES = 1 << 10, 1 << 11, 1 << 13
 
 def local(hour: int, minute: int = 0, day: int = 2) -> datetime:
     return datetime(2026, 12, day, hour, minute, tzinfo=BXL)
-
-
-@dataclass
-class Recorded:
-    calls: list[tuple[int, str, dict[str, str], bool]] = field(default_factory=list)
-
-    def install(self, runtime: Runtime) -> None:
-        ledger = runtime.services["ledger"]
-        original = ledger.record
-
-        async def record(guild_id: int, person: Person, kind: Any, **kwargs: Any) -> bool:
-            counted = bool(await original(guild_id, person, kind, **kwargs))
-            self.calls.append((person.user_id, str(kind), dict(kwargs.get("tags") or {}), counted))
-            return counted
-
-        ledger.record = record
 
 
 @dataclass
@@ -66,17 +48,8 @@ class Study:
         assert self.w.runtime is not None
         return self.w.runtime.services["study"]  # type: ignore[no-any-return]
 
-    async def quiet(self, idle: float = 0.08, timeout: float = 8.0) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        seen, since = len(self.sb.requests), loop.time()
-        while loop.time() < deadline:
-            await asyncio.sleep(0.02)
-            now = len(self.sb.requests)
-            if now != seen:
-                seen, since = now, loop.time()
-            elif loop.time() - since >= idle:
-                return
+    async def quiet(self) -> None:
+        await quiet(self.w.sandbox)
 
     async def at(self, when: datetime) -> None:
         await self.w.at(when)

@@ -22,6 +22,7 @@ from bot.domain.guild_config import GuildConfig
 from bot.domain.hours import OfficeHoursConfig
 from bot.domain.ledger.kinds import ContactKind
 from bot.domain.study import (
+    GENERAL,
     SUBJECTS,
     Round,
     StudyConfig,
@@ -113,7 +114,7 @@ class StudyService:
     # -- text -------------------------------------------------------------------------------------------
 
     def subject(self, slug: str, lang: str = "nl") -> str:
-        return self.i18n.t(f"study.subject.{slug}", lang) if slug in (*SUBJECTS, "algemeen") else slug
+        return self.i18n.t(f"study.subject.{slug}", lang) if slug in (*SUBJECTS, GENERAL) else slug
 
     def both(self, key: str, **params: Any) -> str:
         """Dutch first, then English (a room is read by everyone)."""
@@ -155,39 +156,43 @@ class StudyService:
             raise StudyRefused("study.err.room_limit", limit=limit)
         return category
 
+    async def _new_room(
+        self,
+        guild_id: int,
+        name: str,
+        template: StudyRoom,
+        members: Sequence[int] | None = None,
+    ) -> StudyRoom:
+        """A text and a voice room with the same overwrites, and their row (``template`` gives the rest)."""
+        category = await self._check_place(guild_id)
+        grants = room_grants(guild_id, (await self._guild_config(guild_id)).roles, members)
+        text_id = await self.port.create_room(guild_id, category, name[:90], "text", grants)
+        if text_id is None:
+            raise StudyRefused("study.err.discord")
+        template.text_id = text_id
+        template.voice_id = await self.port.create_room(guild_id, category, name[:90], "voice", grants)
+        now = self.clock.now()
+        template.start_at = template.last_active_at = template.created_at = now
+        template.guild_id, template.status = guild_id, "open"
+        row: StudyRoom = await self.store.add(template)
+        await self._remember(row)
+        return row
+
     async def _open(
         self, guild_id: int, host_id: int, slug: str, end: datetime, *, plan_id: int | None = None
     ) -> StudyRoom:
-        category = await self._check_place(guild_id)
-        core = await self._guild_config(guild_id)
-        grants = room_grants(guild_id, core.roles)
-        name = f"{self.config.room_name}-{slug}"[:90]
-        text_id = await self.port.create_room(guild_id, category, name, "text", grants)
-        if text_id is None:
-            raise StudyRefused("study.err.discord")
-        voice_id = await self.port.create_room(guild_id, category, name, "voice", grants)
-        now = self.clock.now()
-        row = await self.store.add(
-            StudyRoom(
-                guild_id=guild_id,
-                parent_id=None,
-                host_id=host_id,
-                subject=slug,
-                text_id=text_id,
-                voice_id=voice_id,
-                start_at=now,
-                end_at=end,
-                status="open",
-                last_active_at=now,
-                plan_id=plan_id,
-                created_at=now,
-            )
+        row = await self._new_room(
+            guild_id,
+            f"{self.config.room_name}-{slug}",
+            StudyRoom(host_id=host_id, subject=slug, end_at=end, plan_id=plan_id),
         )
-        await self._remember(row)
+        core = await self._guild_config(guild_id)
+        text_id, voice_id = row.text_id, row.voice_id
         until = await self._until(guild_id, end)
         panel = self.both("study.panel", subject=slug, host=f"<@{host_id}>", until=until, voice=_channel(voice_id))
         panel_id = await self.port.post(text_id, panel, buttons=[Button(b.kind, row.id) for b in PANEL])
         await self.store.update(row.id, panel_id=panel_id)
+        row.panel_id = panel_id
         if core.channels.announcements is not None:
             await self.port.post(
                 core.channels.announcements,
@@ -437,34 +442,12 @@ class StudyService:
         await self._in_server(guild_id, requester.user_id)
         for member in members:
             await self._in_server(guild_id, member)
-        category = await self._check_place(guild_id)
-        core = await self._guild_config(guild_id)
         people = [requester.user_id, *members]
-        grants = room_grants(guild_id, core.roles, people)
-        name = f"{self.config.group_name}-{parent.subject}"[:90]
-        text_id = await self.port.create_room(guild_id, category, name, "text", grants)
-        if text_id is None:
-            raise StudyRefused("study.err.discord")
-        voice_id = await self.port.create_room(guild_id, category, name, "voice", grants)
-        now = self.clock.now()
-        row = await self.store.add(
-            StudyRoom(
-                guild_id=guild_id,
-                parent_id=parent.id,
-                host_id=parent.host_id,
-                subject=parent.subject,
-                text_id=text_id,
-                voice_id=voice_id,
-                start_at=now,
-                end_at=parent.end_at,
-                status="open",
-                last_active_at=now,
-                created_at=now,
-            )
-        )
+        template = StudyRoom(parent_id=parent.id, host_id=parent.host_id, subject=parent.subject, end_at=parent.end_at)
+        row = await self._new_room(guild_id, f"{self.config.group_name}-{parent.subject}", template, people)
+        text_id, voice_id = row.text_id, row.voice_id
         for person in dict.fromkeys(people):
             await self.store.join(row.id, person)
-        await self._remember(row)
         until = await self._until(guild_id, row.end_at)
         await self.port.post(text_id, self.both("study.group.welcome", until=until, voice=_channel(voice_id)))
         await self._touch(row, force=True)
