@@ -23,6 +23,9 @@ REQUIRED = discord.Permissions(
     manage_events=True,
     create_instant_invite=True,
     add_reactions=True,
+    connect=True,  # study moments: the voice rooms the bot creates and may move a youth into
+    speak=True,
+    move_members=True,
 )
 
 

@@ -15,6 +15,7 @@ from bot.domain.ledger.config import LedgerConfig
 from bot.domain.referrals import ReferralConfig
 from bot.domain.sessions.config import SessionsConfig
 from bot.domain.spam import SpamPolicy
+from bot.domain.study.config import StudyConfig
 
 
 class FeatureSettings(BaseModel):
@@ -28,3 +29,4 @@ class FeatureSettings(BaseModel):
     antispam: SpamPolicy = Field(default_factory=SpamPolicy)
     sessions: SessionsConfig = Field(default_factory=SessionsConfig)
     checkins: CheckinsConfig = Field(default_factory=CheckinsConfig)
+    study: StudyConfig = Field(default_factory=StudyConfig)

@@ -1,7 +1,7 @@
 """check-ins: one consent row per youth who said yes (no row for anyone else)
 
 Revision ID: 0012_checkins
-Revises: 0010_sessions
+Revises: 0011_study
 Create Date: 2026-12-02 16:10:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import bot.db.types
 
 revision: str = "0012_checkins"
-down_revision: str | None = "0010_sessions"
+down_revision: str | None = "0011_study"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -5,10 +5,9 @@ Wednesday 2026-12-02, 13:00 in Brussels (UTC+1) when each test starts; the desk 
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,9 +19,8 @@ from bot.db.models import LedgerContact
 from bot.db.models.sessions import SafeSession
 from bot.demo.world import World
 from bot.domain.ledger import DateRange
-from bot.runtime import Runtime
 from bot.sandbox import Message
-from bot.services.contacts import Person
+from tests.support.e2e import Recorded, quiet
 
 BXL = ZoneInfo("Europe/Brussels")
 EVENTS = "POST /guilds/{guild_id}/scheduled-events"
@@ -34,22 +32,6 @@ def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> da
 
 
 @dataclass
-class Recorded:
-    calls: list[tuple[int, str, dict[str, str], bool]] = field(default_factory=list)
-
-    def install(self, runtime: Runtime) -> None:
-        ledger = runtime.services["ledger"]
-        original = ledger.record
-
-        async def record(guild_id: int, person: Person, kind: Any, **kwargs: Any) -> bool:
-            counted = bool(await original(guild_id, person, kind, **kwargs))
-            self.calls.append((person.user_id, str(kind), dict(kwargs.get("tags") or {}), counted))
-            return counted
-
-        ledger.record = record
-
-
-@dataclass
 class Sessions:
     w: World
     ledger: Recorded
@@ -58,17 +40,8 @@ class Sessions:
     def guild(self) -> Any:
         return self.w.sandbox.guilds[self.w.guild_id]
 
-    async def quiet(self, idle: float = 0.08, timeout: float = 8.0) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        seen, since = len(self.w.sandbox.requests), loop.time()
-        while loop.time() < deadline:
-            await asyncio.sleep(0.02)
-            now = len(self.w.sandbox.requests)
-            if now != seen:
-                seen, since = now, loop.time()
-            elif loop.time() - since >= idle:
-                return
+    async def quiet(self) -> None:
+        await quiet(self.w.sandbox)
 
     async def at(self, when: datetime) -> None:
         await self.w.at(when)

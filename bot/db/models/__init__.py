@@ -14,5 +14,6 @@ from bot.db.models.sessions import (  # noqa: F401
     SessionQuestion,
     SessionVoter,
 )
+from bot.db.models.study import StudyJoin, StudyPlan, StudyQueueEntry, StudyRoom  # noqa: F401
 
 __all__ = ["Base", "BotState", "GuildSetting", "ScheduledAction"]

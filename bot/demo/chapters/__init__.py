@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.demo.chapters import antispam, checkins, core, desk, ledger, sessions
+from bot.demo.chapters import antispam, checkins, core, desk, ledger, sessions, study
 from bot.demo.timeline import Timeline
 from bot.demo.world import World
 
@@ -16,5 +16,6 @@ CHAPTERS: list[Chapter] = [
     antispam.chapter,
     ledger.chapter,
     sessions.chapter,
+    study.chapter,
     checkins.chapter,
 ]

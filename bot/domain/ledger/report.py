@@ -27,6 +27,7 @@ Counting rules (all judged in the guild's time zone ``tz``):
   derived from rows tagged ``session=…`` (attendance = distinct pseudonyms per kind and session);
   sessions per theme from the session's ``theme=…`` tag. Feedback: the sessions' three-faces votes of
   the range, as the sessions feature counted them (``feedback``; votes, so youth figures).
+* Study help requests: moments of ``study`` rows tagged ``category=help`` (one per youth and day).
 * Happy-place moments: offline moments with at least one youth at a configured happy place (every
   place when ``happy_places`` is None or empty); this and sessions held count activities, not youths.
 
@@ -88,6 +89,8 @@ FOOTNOTE_COMPLEMENTARY = "complementary"
 FOOTNOTE_REACH = "joins_are_reach"
 
 Counts = Mapping[str, int]
+HELP_CATEGORY = "help"
+"""The tag of a study help request that was answered (``bot/services/study``)."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,8 @@ class Report:
     #: Contact moments per local day (online, rolled-up and offline; they add up to ``contact_moments``).
     #: Internal: only the suppressed cumulative line of :func:`.suppression.cumulative_line` is published.
     moments_by_day: Mapping[date, int] = field(default_factory=lambda: MappingProxyType({}))
+    #: Study help requests answered (moments of ``study`` contacts tagged ``category=help``).
+    help_requests: int = 0
 
     @property
     def attendance_mean(self) -> float:
@@ -211,9 +216,13 @@ def build_report_from_counts(
         raise ValueError("k must be at least 2")
     kinds: Counter[str] = Counter()
     themes: Counter[str] = Counter()
+    help_requests = 0
     for (kind, context), moments in counts.by_kind_context.items():
         kinds[kind] += moments
-        themes[parse_tags(context).get("theme") or NO_THEME] += moments
+        tags = parse_tags(context)
+        themes[tags.get("theme") or NO_THEME] += moments
+        if kind == ContactKind.STUDY and tags.get("category") == HELP_CATEGORY:
+            help_requests += moments
     weekdays: Counter[str] = Counter()
     hours: Counter[str] = Counter()
     for bucket, moments in counts.by_bucket.items():
@@ -322,6 +331,7 @@ def build_report_from_counts(
         sessions_by_theme=_frozen(_ordered(held_by_theme, _themes_last_none(held_by_theme))),
         feedback=_frozen({face: (feedback or {}).get(face, 0) for face in FEEDBACK_FACES}),
         moments_by_day=MappingProxyType(dict(sorted(by_day.items()))),
+        help_requests=help_requests,
     )
 
 

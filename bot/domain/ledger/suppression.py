@@ -286,6 +286,7 @@ _SUMMARY: tuple[tuple[str, str], ...] = (
     ("checkins_sent", "checkins.sent"),
     ("checkins_answered", "checkins.answered"),
     ("checkins_let_go", "checkins.let_go"),
+    ("help_requests", "study.help_requests"),
 )
 
 _NOT_SENSITIVE = frozenset({"sessions.held", "happy_place_moments"})
@@ -306,6 +307,7 @@ def _quantities(report: Report) -> tuple[dict[str, int], list[Constraint], set[s
         "attendance.total": report.attendance_total,
         "happy_place_moments": report.happy_place_moments,
         "feedback.total": sum(report.feedback.values()),
+        "study.help_requests": report.help_requests,
     }
     constraints = [Constraint("moments.total", ("moments.online", "moments.offline"))]
     unrendered: set[str] = set()

@@ -167,6 +167,7 @@ def test_json_exact_for_a_built_week() -> None:
             "checkins_sent": 0,
             "checkins_answered": "<5",
             "checkins_let_go": 0,
+            "help_requests": 0,
         },
         "targets": [
             {"name": "contact_moments", "target": 19.23, "achieved": 27, "status": "reached"},

@@ -99,6 +99,7 @@ def test_report_suppression_end_to_end() -> None:
         "checkins_sent": "0",
         "checkins_answered": "<5",  # the check-in reply below, under its own name: suppressed alike
         "checkins_let_go": "0",
+        "help_requests": "0",
     }
     kinds = {key: cell.text(5) for key, cell in report.breakdown("by_kind").cells}
     assert kinds == {
