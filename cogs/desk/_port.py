@@ -9,6 +9,7 @@ from typing import Any, Literal
 import discord
 
 from bot.adapters.people import person
+from bot.adapters.replies import escape
 from bot.services.desk import Button, FetchedMessage, MemberInfo
 from cogs.desk._views import build_view
 
@@ -20,6 +21,8 @@ MAX_THREAD_MEMBERS = 50
 
 
 class DiscordDeskPort:
+    escape = staticmethod(escape)
+
     def __init__(self, bot: discord.Client) -> None:
         self.bot = bot
 

@@ -39,6 +39,10 @@ class FetchedMessage:
 
 
 class DeskPort(Protocol):
+    def escape(self, text: str) -> str:
+        """A youth's text made safe to show in Discord (no markdown tricks, no mentions)."""
+        ...
+
     async def mutual_guilds(self, user_id: int) -> list[int]:
         """Ids of the guilds the bot shares with this user, in a stable order (ascending id)."""
         ...

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.adapters.replies import escape
 from bot.db.models import DeskConversation
 from bot.domain.desk import ConversationStatus, Msg, YouthDecision, msg, welcome, when_params
 from bot.domain.desk.config import is_stop
@@ -337,7 +336,7 @@ class YouthDesk:
     ) -> list[str]:
         if via_button:
             return [self.core.text.staff(msg(UiKeys.RELAY_BUTTON), lang)]
-        body = "\n".join([escape(text), *attachments]).strip()
+        body = "\n".join([self.core.port.escape(text), *attachments]).strip()
         key = UiKeys.RELAY_AFTER_HOURS if after_hours else UiKeys.RELAY_OPEN
         return pack([self.core.text.staff(msg(key, text=body), lang)])
 

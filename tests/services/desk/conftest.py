@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.adapters.replies import escape
 from bot.clock import FakeClock
 from bot.domain.guild_config import GuildConfig
 from bot.runtime import Runtime, build_runtime
@@ -53,6 +54,8 @@ class FakePort:
     edited_notices: list[tuple[int, str | None]] = field(default_factory=list)
     dm_closed: set[int] = field(default_factory=set)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9000))
+
+    escape = staticmethod(escape)
 
     def add_member(self, guild: int, user: int, name: str, roles: frozenset[int] = frozenset()) -> None:
         self.members.setdefault(guild, {})[user] = MemberInfo(Person(user, roles), name)
