@@ -739,6 +739,7 @@ async def create_event(sb: DiscordSandbox, req: RestRequest) -> Any:
         "user_count": 0,
         "image": None,
         "recurrence_rule": None,
+        "guild_scheduled_event_exceptions": [],
     }
     _event_fields(sb, guild, event, req.json(), creating=True)
     guild.scheduled_events[int(event["id"])] = event
@@ -788,4 +789,7 @@ async def event_users(sb: DiscordSandbox, req: RestRequest) -> Any:
         raise errors.invalid_form("limit", "int value should be between 1 and 100.", "NUMBER_TYPE_MAX")
     after = int(req.query.get("after", 0) or 0)
     users = sorted(u for u in guild.scheduled_event_users.get(int(event["id"]), []) if u > after)[:limit]
-    return [{"guild_scheduled_event_id": event["id"], "user": sb.user_payload(u)} for u in users]
+    return [
+        {"guild_scheduled_event_id": event["id"], "user_id": str(u), "user": sb.user_payload(u), "response": 1}
+        for u in users
+    ]
