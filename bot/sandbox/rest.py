@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from bot.sandbox import errors
+from bot.sandbox import errors, validation
 from bot.sandbox.errors import ApiError
 from bot.sandbox.models import SandboxBot
 
@@ -374,6 +374,7 @@ class RestApi:
 
         req = RestRequest(method, path, key, params, query, parsed, files, bot, reason)
         try:
+            validation.validate(key, parsed, query)
             result = await route.handler(sandbox, req)
         except ApiError as exc:
             finish(exc.status, exc.body(), key, parsed, files)

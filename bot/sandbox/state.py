@@ -576,7 +576,12 @@ def _embed_chars(embed: JSON) -> int:
 
 def _embed_out(embed: JSON) -> JSON:
     """An embed as Discord answers it: typed (``rich`` unless given) and without null fields."""
-    return {"type": "rich", **{k: v for k, v in embed.items() if v is not None}}
+    return {"type": "rich", **_without_nulls(embed)}
+
+
+def _without_nulls(data: JSON) -> JSON:
+    """Discord leaves unset fields out of embeds and components rather than answering null."""
+    return {k: _without_nulls(v) if isinstance(v, dict) else v for k, v in data.items() if v is not None}
 
 
 def _components_out(components: list[JSON]) -> list[JSON]:
@@ -585,7 +590,7 @@ def _components_out(components: list[JSON]) -> list[JSON]:
     taken = {c["id"] for c in _walk_components(components) if isinstance(c.get("id"), int)}
 
     def number(component: JSON) -> JSON:
-        out = {k: v for k, v in component.items() if v is not None}
+        out = _without_nulls(component)
         if not isinstance(out.get("id"), int):
             out["id"] = next(i for i in counter if i not in taken)
         if isinstance(out.get("components"), list):
