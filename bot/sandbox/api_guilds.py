@@ -481,7 +481,9 @@ def _ban_blocker(sb: DiscordSandbox, guild: Guild, me: int, user_id: int) -> Api
     return None
 
 
-def _delete_seconds(body: JSON) -> int:
+def _delete_seconds(body: JSON, query: dict[str, str] | None = None) -> int:
+    if query and query.get("delete_message_seconds") is not None:  # how discord.py sends it
+        return int(query["delete_message_seconds"])
     if body.get("delete_message_seconds") is not None:
         seconds = int(body["delete_message_seconds"])
     else:
@@ -500,7 +502,7 @@ async def ban(sb: DiscordSandbox, req: RestRequest) -> Any:
     blocker = _ban_blocker(sb, guild, me, user_id)
     if blocker is not None:
         raise blocker
-    await sb.ban_user(guild, user_id, reason=req.reason, delete_seconds=_delete_seconds(req.json()), by=me)
+    await sb.ban_user(guild, user_id, reason=req.reason, delete_seconds=_delete_seconds(req.json(), req.query), by=me)
     return None
 
 

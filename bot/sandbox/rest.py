@@ -374,7 +374,7 @@ class RestApi:
 
         req = RestRequest(method, path, key, params, query, parsed, files, bot, reason)
         try:
-            validation.validate(key, parsed, query)
+            validation.validate(key, parsed, query, params)
             result = await route.handler(sandbox, req)
         except ApiError as exc:
             finish(exc.status, exc.body(), key, parsed, files)

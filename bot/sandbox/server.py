@@ -1013,9 +1013,10 @@ class DiscordSandbox(SandboxState):
                     "url": url,
                     "proxy_url": url,
                     "content_type": upload.content_type,
-                    "description": info.get("description"),
                 }
             )
+            if info.get("description") is not None:
+                out[-1]["description"] = info["description"]
         return out
 
     def keep_files(self, message: Message, files: list[Upload]) -> None:

@@ -16,7 +16,7 @@ from bot.sandbox.validation import applications as A
 from bot.sandbox.validation import channels as C
 from bot.sandbox.validation import guilds as G
 from bot.sandbox.validation import messages as M
-from bot.sandbox.validation.base import Body, check
+from bot.sandbox.validation.base import Body, check, field_error
 
 Check = type[Body] | Callable[[Any], None]
 
@@ -165,8 +165,23 @@ def _run(rule: Check, data: Any) -> None:
     rule(data)
 
 
-def validate(route_key: str, body: Any, query: dict[str, str]) -> None:
-    """Raise the 400 Discord would answer for this route's body or query; nothing if both fit."""
+#: path parameters that are not snowflakes, and the words Discord accepts in place of an id
+NOT_SNOWFLAKES = frozenset({"token", "webhook_token", "emoji", "invite_code"})
+ALIASES = frozenset({"@me", "@original"})
+
+
+def check_path(params: dict[str, str]) -> None:
+    """Ids in the path must be snowflakes (``/channels/abc`` is a 400, as on Discord)."""
+    for name, value in params.items():
+        if name in NOT_SNOWFLAKES or value in ALIASES:
+            continue
+        if not value.isdigit() or int(value) >= 1 << 64:
+            raise field_error((name,), "NUMBER_TYPE_COERCE", f'Value "{value[:50]}" is not snowflake.')
+
+
+def validate(route_key: str, body: Any, query: dict[str, str], params: dict[str, str] | None = None) -> None:
+    """Raise the 400 Discord would answer for this route's path, body or query; nothing if all fit."""
+    check_path(params or {})
     rule = RULES.get(route_key, NONE)
     if rule.query is not None:
         _run(rule.query, query)
