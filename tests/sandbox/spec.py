@@ -267,4 +267,3 @@ def _status_key(responses: dict[str, Any], status: int) -> str | None:
     if status >= 400 and f"{str(status)[0]}XX" in responses:
         return f"{str(status)[0]}XX"
     return "default" if "default" in responses and status >= 400 else None
-

@@ -261,7 +261,13 @@ async def test_the_edges_of_valid_are_accepted(world: World) -> None:
         calls = [
             ("POST", f"/channels/{w.general}/messages", message, None, 200),
             ("PATCH", f"/channels/{w.general}", {"rate_limit_per_user": 21600}, None, 200),
-            ("PATCH", f"/guilds/{w.guild}/members/{w.alice}", {"roles": [w.helper_role], "communication_disabled_until": None}, None, 200),
+            (
+                "PATCH",
+                f"/guilds/{w.guild}/members/{w.alice}",
+                {"roles": [w.helper_role], "communication_disabled_until": None},
+                None,
+                200,
+            ),
             ("POST", f"/guilds/{w.guild}/roles", {"name": "r", "hoist": True, "color": 0xFFFFFF}, None, 200),
             ("GET", f"/guilds/{w.guild}", None, {"with_counts": "1"}, 200),
             ("GET", f"/guilds/{w.guild}", None, {"with_counts": "true"}, 200),
@@ -343,3 +349,35 @@ async def test_the_recorder_writes_one_line_per_exchange(tmp_path: Path, monkeyp
     lines = [json.loads(line) for line in target.read_text().splitlines()]
     assert [(e["route"], e["status"]) for e in lines] == [("GET /users/@me", 200), ("GET /channels/{channel_id}", 400)]
     assert lines[0]["response"]["id"] == str(bot.user_id)
+
+
+GARBAGE: list[Any] = [
+    [],
+    "text",
+    7,
+    {"name": {}, "content": 5, "type": "x", "roles": "x", "permissions": [], "id": {}, "position": "top"},
+    {"user_ids": [{}], "messages": "all", "embeds": {}, "components": [7], "data": [], "options": [1]},
+    [{"id": "x", "position": {}}, 3],
+]
+PATH_IDS = {"channel_id": "general", "guild_id": "guild", "user_id": "alice", "role_id": "helper_role",
+            "message_id": "seeded", "application_id": "app", "overwrite_id": "alice"}  # fmt: skip
+
+
+async def test_no_body_makes_a_handler_crash(world: World) -> None:
+    """Garbage to every route that takes a body: refused or ignored like Discord does, never a handler error."""
+    w = world
+    sb = w.sb
+    ids = _ids(w, sb.seed_bot_message(w.general, w.bot, "an earlier panel"))
+    auth = {"Authorization": f"Bot {w.bot.token}"}
+    targets = [r for r in routes.all() if r.split(" ", 1)[0] in ("POST", "PUT", "PATCH")]
+    async with aiohttp.ClientSession() as session:
+        for route in targets:
+            method, template = route.split(" ", 1)
+            path = "/".join(
+                ids[PATH_IDS[s[1:-1]]] if s[1:-1] in PATH_IDS else ("1" if s.startswith("{") else s)
+                for s in template.split("/")
+            )
+            for body in GARBAGE:
+                async with session.request(method, sb.api_base + path, headers=auth, json=body) as resp:
+                    assert resp.status < 500, (route, body, resp.status)
+                assert sb.internal_errors == [], (route, body)
