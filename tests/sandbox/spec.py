@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CANDIDATES = (ROOT.parent / "shared" / "discord-api-spec", Path("/work/shared/discord-api-spec"))
 MAX_CONTENT = 2000
 INTEGER = re.compile(r"^-?\d+$")
+TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 QUERY_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
 #: body fields discord.py 2.7 sends as query parameters instead (Discord honours them there): they are
 #: checked against the body's schema, and the body they replace may then be absent
@@ -194,6 +195,21 @@ class DiscordSpec:
         schema = content.get("application/json", {}).get("schema")
         return [] if schema is None else self.errors(schema, body, f"response {status}")
 
+    def check_many(self, exchanges: list[dict[str, Any]], *, request: bool = True) -> list[str]:
+        """Every exchange's problems, each prefixed with the exchange (alike exchanges are judged once)."""
+        verdicts: dict[str, list[str]] = {}
+        problems: list[str] = []
+        for exchange in exchanges:
+            key = json.dumps(
+                [exchange["method"], _shape(exchange["path"].split("/")), _shape(exchange.get("query") or {}),
+                 _shape(exchange.get("json")), exchange["status"], _shape(exchange.get("response"))],
+                sort_keys=True,
+            )  # fmt: skip
+            if key not in verdicts:
+                verdicts[key] = self.check(exchange, request=request).problems
+            problems += [f"{exchange['method']} {exchange['path']} → {exchange['status']}: {p}" for p in verdicts[key]]
+        return problems
+
     def check(self, exchange: dict[str, Any], *, request: bool = True) -> Report:
         """One recorded exchange (``RecordedRequest.as_json()``), request and response."""
         method, path = exchange["method"], exchange["path"]
@@ -202,6 +218,22 @@ class DiscordSpec:
             report.problems += self.check_request(method, path, exchange.get("query") or {}, exchange.get("json"))
         report.problems += self.check_response(method, path, exchange["status"], exchange.get("response"))
         return report
+
+
+def _shape(value: Any) -> Any:
+    """What the spec can judge of a value: ids and timestamps vary without changing the verdict (the spec
+    checks a snowflake's digits and no date-time format), so exchanges alike but for them are judged once."""
+    if isinstance(value, str):
+        if value.isdigit():
+            return "1" if value[0] != "0" or value == "0" else value
+        return "2000-01-01T00:00:00+00:00" if TIMESTAMP.match(value) else value
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, int) and not isinstance(value, bool) and value > 1 << 40:
+        return 1 << 41
+    return value
 
 
 def _lenient(doc: dict[str, Any]) -> dict[str, Any]:
@@ -213,7 +245,7 @@ def _lenient(doc: dict[str, Any]) -> dict[str, Any]:
     * the ``code`` of a field error inside ``errors`` is a string such as ``BASE_TYPE_REQUIRED`` (Discord's
       "Error Messages" reference); the spec reuses its integer-coded top-level ``Error`` object there.
     """
-    doc = copy.deepcopy(doc)
+    doc = _one_of_as_any_of(copy.deepcopy(doc))
     schemas = doc["components"]["schemas"]
     schemas["SnowflakeType"] = {"anyOf": [schemas["SnowflakeType"], {"type": "integer", "minimum": 0}]}
     _bitfields_as_strings(doc)
@@ -223,6 +255,20 @@ def _lenient(doc: dict[str, Any]) -> dict[str, Any]:
         "required": ["code", "message"],
     }
     return doc
+
+
+def _one_of_as_any_of(node: Any) -> Any:
+    """Speed, not leniency: Discord's ``oneOf`` branches are told apart by ``null`` or a constant ``type``,
+    so ``anyOf`` judges the same and stops at the first branch that fits instead of trying them all."""
+    if isinstance(node, list):
+        return [_one_of_as_any_of(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {("anyOf" if k == "oneOf" else k): _one_of_as_any_of(v) for k, v in node.items()}
+    if "oneOf" in node and "anyOf" in node:  # both present: keep both meanings
+        out["allOf"] = [*out.get("allOf", []), {"anyOf": _one_of_as_any_of(node["oneOf"])}]
+        out["anyOf"] = _one_of_as_any_of(node["anyOf"])
+    return out
 
 
 BITFIELDS = frozenset({"permissions", "allow", "deny", "default_member_permissions"})
