@@ -376,3 +376,40 @@ async def test_no_body_makes_a_handler_crash(world: World) -> None:
                 async with session.request(method, sb.api_base + path, headers=auth, json=body) as resp:
                     assert resp.status < 500, (route, body, resp.status)
                 assert sb.internal_errors == [], (route, body)
+
+
+async def test_invalid_interaction_responses_are_refused(world: World) -> None:
+    """Callbacks, follow-ups and edits of ``@original`` go through the same message rules."""
+    w = world
+    sb = w.sb
+    inter = await sb.run_slash_command(w.guild, w.general, w.alice, "ping")
+    app, token = w.bot.application_id, inter.token
+    callback = f"/interactions/{inter.id}/{token}/callback"
+    cases: list[tuple[str, str, Any, tuple[str, ...]]] = [
+        ("POST", callback, {"type": 99}, ("type",)),
+        ("POST", callback, {"type": 4, "data": {"content": {"a": 1}}}, ("data", "content")),
+        ("POST", callback, {"type": 4, "data": {"embeds": [{"color": -1}]}}, ("data", "embeds", "0", "color")),
+        ("POST", callback, {"type": 9, "data": {"custom_id": "m", "title": "t" * 46, "components": [{}]}},
+         ("data", "title")),
+    ]  # fmt: skip
+    auth = {"Authorization": f"Bot {w.bot.token}"}
+    async with aiohttp.ClientSession() as session:
+        for method, path, body, at in cases:
+            async with session.request(method, sb.api_base + path, headers=auth, json=body) as resp:
+                answer = await resp.json()
+                assert resp.status == 400, (body, answer)
+            assert answer["code"] == 50035 and _error_node(answer["errors"], at)["_errors"]
+        assert inter.responses == []  # none of them counted as the response
+        async with session.post(sb.api_base + callback, json={"type": 4, "data": {"content": "ok"}}) as resp:
+            assert resp.status == 204
+        webhook = f"/webhooks/{app}/{token}"
+        for method, path, body, at in [
+            ("POST", webhook, {"content": "x" * 2001}, ("content",)),
+            ("PATCH", f"{webhook}/messages/@original", {"allowed_mentions": {"parse": "users"}},
+             ("allowed_mentions", "parse")),
+        ]:  # fmt: skip
+            async with session.request(method, sb.api_base + path, json=body) as resp:
+                answer = await resp.json()
+                assert resp.status == 400, (body, answer)
+            assert _error_node(answer["errors"], at)["_errors"]
+    assert inter.followups == [] and inter.edits == []
