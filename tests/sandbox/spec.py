@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 ROOT = Path(__file__).resolve().parents[2]
 CANDIDATES = (ROOT.parent / "shared" / "discord-api-spec", Path("/work/shared/discord-api-spec"))
@@ -113,10 +112,10 @@ class DiscordSpec:
     def errors(self, schema: dict[str, Any], instance: Any, where: str) -> list[str]:
         out = []
         for err in self.validator(schema).iter_errors(instance):
-            best = best_match([err])
+            best = err
             message = best.message[:200]
-            if best.context:  # no branch of a oneOf/anyOf fits: name the branch that came closest
-                best = max(best.context, key=lambda e: (len(e.absolute_path), -len(e.absolute_schema_path)))
+            while best.context:  # no branch of an anyOf fits: name the closest branch's own error
+                best = _closest(best.context)
                 message = best.message[:200]
             loc = "/".join(str(p) for p in best.absolute_path)
             out.append(f"{where}{'/' + loc if loc else ''}: {message}")
@@ -218,6 +217,27 @@ class DiscordSpec:
             report.problems += self.check_request(method, path, exchange.get("query") or {}, exchange.get("json"))
         report.problems += self.check_response(method, path, exchange["status"], exchange.get("response"))
         return report
+
+
+def _closest(context: list[Any]) -> Any:
+    """Of the errors of all branches, the deepest of a branch whose ``type`` constant fits the instance."""
+    branches: dict[Any, list[Any]] = {}
+    for error in context:
+        branches.setdefault(error.relative_schema_path[0], []).append(error)
+    fitting = [errs for errs in branches.values() if not any(_wrong_kind(e) for e in errs)]
+    pool = fitting[0] if len(fitting) == 1 else context
+    return max(pool, key=lambda e: (len(e.absolute_path), -len(e.absolute_schema_path)))
+
+
+def _wrong_kind(error: Any) -> bool:
+    path = list(error.relative_path)
+    return (
+        (error.validator in ("enum", "const")
+        and bool(path)
+        and path[-1] == "type")
+        or (error.validator == "type"
+        and not path)
+    )
 
 
 def _shape(value: Any) -> Any:
