@@ -257,6 +257,10 @@ async def test_the_edges_of_valid_are_accepted(world: World) -> None:
         "allowed_mentions": {"parse": ["users"], "replied_user": False},
         "components": [{"type": 1, "components": [{"type": 2, "style": 1, "custom_id": "ok", "label": "l" * 80}]}],
     }
+    commands = [
+        {"name": "staff", "description": "d", "default_member_permissions": 1 << 5},
+        {"name": "open", "description": "d", "default_member_permissions": None, "name_localizations": {"en-US": "o"}},
+    ]
     async with aiohttp.ClientSession() as session:
         calls = [
             ("POST", f"/channels/{w.general}/messages", message, None, 200),
@@ -272,6 +276,7 @@ async def test_the_edges_of_valid_are_accepted(world: World) -> None:
             ("GET", f"/guilds/{w.guild}", None, {"with_counts": "1"}, 200),
             ("GET", f"/guilds/{w.guild}", None, {"with_counts": "true"}, 200),
             ("POST", f"/channels/{w.general}/threads", {"name": "t", "type": 12}, None, 201),
+            ("PUT", f"/applications/{w.bot.application_id}/commands", commands, None, 200),
         ]
         for method, path, body, query, status in calls:
             kwargs: dict[str, Any] = {"params": query} if query else {}
@@ -284,6 +289,8 @@ async def test_the_edges_of_valid_are_accepted(world: World) -> None:
                 spec = DiscordSpec(SPEC_DIR)
                 assert spec.check_request(method, path, query or {}, body) == []
                 assert spec.check_response(method, path, status, answer) == [], (method, path)
+    synced = {c["name"]: c["default_member_permissions"] for c in w.bot.global_commands.values()}
+    assert synced == {"staff": "32", "open": None}  # a string, as Discord answers it
     sent = sb.channel_messages(w.general)[-1]
     payload = sb.message_payload(sent)
     assert payload["embeds"][0]["type"] == "rich"
