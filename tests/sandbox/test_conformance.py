@@ -366,19 +366,25 @@ PATH_IDS = {"channel_id": "general", "guild_id": "guild", "user_id": "alice", "r
 
 
 async def test_no_body_makes_a_handler_crash(world: World) -> None:
-    """Garbage to every route that takes a body: refused or ignored like Discord does, never a handler error."""
+    """Garbage bodies and queries to every route: refused or ignored like Discord does, never a handler error."""
     w = world
     sb = w.sb
     ids = _ids(w, sb.seed_bot_message(w.general, w.bot, "an earlier panel"))
     auth = {"Authorization": f"Bot {w.bot.token}"}
-    targets = [r for r in routes.all() if r.split(" ", 1)[0] in ("POST", "PUT", "PATCH")]
+    garbage_query = {k: "x" for k in ("limit", "after", "before", "around", "with_counts", "with_member", "query")}
     async with aiohttp.ClientSession() as session:
-        for route in targets:
+        for route in routes.all():
             method, template = route.split(" ", 1)
             path = "/".join(
                 ids[PATH_IDS[s[1:-1]]] if s[1:-1] in PATH_IDS else ("1" if s.startswith("{") else s)
                 for s in template.split("/")
             )
+            if method == "GET":
+                async with session.get(sb.api_base + path, headers=auth, params=garbage_query) as resp:
+                    assert resp.status < 500, (route, resp.status)
+                assert sb.internal_errors == [], route
+            if method not in ("POST", "PUT", "PATCH"):
+                continue
             for body in GARBAGE:
                 async with session.request(method, sb.api_base + path, headers=auth, json=body) as resp:
                     assert resp.status < 500, (route, body, resp.status)
