@@ -154,3 +154,19 @@ async def db(db_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 def clock() -> Iterator[FakeClock]:
     yield FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sandbox_traffic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every REST exchange with a sandbox this session, as JSON lines (``tests/sandbox/test_conformance.py``
+    judges them against Discord's spec); an already set ``HAPPYMOOD_SANDBOX_TRAFFIC`` is kept."""
+    from bot.sandbox.rest import TRAFFIC_ENV
+
+    preset = os.environ.get(TRAFFIC_ENV)
+    path = Path(preset) if preset else tmp_path_factory.mktemp("sandbox") / "traffic.jsonl"
+    os.environ[TRAFFIC_ENV] = str(path)
+    try:
+        yield path
+    finally:
+        if not preset:
+            os.environ.pop(TRAFFIC_ENV, None)

@@ -24,7 +24,7 @@ from bot.sandbox.models import (
     Message,
 )
 from bot.sandbox.permissions import Overwrite
-from bot.sandbox.rest import RestRequest, routes
+from bot.sandbox.rest import Reply, RestRequest, routes
 from bot.sandbox.snowflake import snowflake_time
 
 if TYPE_CHECKING:
@@ -589,7 +589,7 @@ async def start_thread(sb: DiscordSandbox, req: RestRequest) -> Any:
         invitable=bool(body.get("invitable", True)),
     )
     await sb.flush()
-    return sb.channel_payload(thread)
+    return Reply(201, sb.channel_payload(thread))
 
 
 @routes.post("/channels/{channel_id}/messages/{message_id}/threads")
@@ -618,7 +618,7 @@ async def start_thread_from_message(sb: DiscordSandbox, req: RestRequest) -> Any
     message.flags |= HAS_THREAD
     sb.dispatch_message_update(message)
     await sb.flush()
-    return sb.channel_payload(thread)
+    return Reply(201, sb.channel_payload(thread))
 
 
 def _thread_or_400(sb: DiscordSandbox, req: RestRequest) -> tuple[Channel, Guild]:

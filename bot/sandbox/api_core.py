@@ -124,9 +124,15 @@ async def get_application(sb: DiscordSandbox, req: RestRequest) -> Any:
         "team": None,
         "verify_key": "0" * 64,
         "flags": bot.application_flags,
+        "flags_new": str(bot.application_flags),
         "redirect_uris": [],
         "interactions_endpoint_url": None,
+        "role_connections_verification_url": None,
         "approximate_guild_count": sum(1 for g in sb.guilds.values() if bot.user_id in g.members),
+        "approximate_user_install_count": 0,
+        "approximate_user_authorization_count": 0,
+        "explicit_content_filter": 0,
+        "eligible_oauth2_scopes": ["applications.commands", "bot"],
         "integration_types_config": {"0": {}},
     }
 
@@ -163,7 +169,7 @@ def _normalise_command(sb: DiscordSandbox, app_id: int, raw: Any, guild_id: int 
         "name": name,
         "description": description,
         "options": raw.get("options") or [],
-        "default_member_permissions": raw.get("default_member_permissions"),
+        "default_member_permissions": _bitfield(raw.get("default_member_permissions")),
         "dm_permission": raw.get("dm_permission", True),
         "contexts": raw.get("contexts"),
         "integration_types": raw.get("integration_types") or [0],
@@ -174,6 +180,11 @@ def _normalise_command(sb: DiscordSandbox, app_id: int, raw: Any, guild_id: int 
     if guild_id is not None:
         data["guild_id"] = str(guild_id)
     return data
+
+
+def _bitfield(value: Any) -> str | None:
+    """Permission bitfields are answered as strings (``None`` stays ``None``)."""
+    return None if value is None else str(int(value))
 
 
 def _check_options(options: list[JSON], depth: int) -> None:
@@ -372,9 +383,8 @@ async def interaction_callback(sb: DiscordSandbox, req: RestRequest) -> Any:
             response_message_loading=rtype == 5,
             response_message_ephemeral=message.ephemeral,
         )
-        result["resource"] = {"type": rtype, "message": sb.message_payload(message)}
-    elif rtype in (6, 9, 8):
-        result["resource"] = {"type": rtype}
+        if rtype in (4, 7):  # Discord returns the resource only for the types that send or update a message
+            result["resource"] = {"type": rtype, "message": sb.message_payload(message)}
     return result
 
 

@@ -481,7 +481,9 @@ def _ban_blocker(sb: DiscordSandbox, guild: Guild, me: int, user_id: int) -> Api
     return None
 
 
-def _delete_seconds(body: JSON) -> int:
+def _delete_seconds(body: JSON, query: dict[str, str] | None = None) -> int:
+    if query and query.get("delete_message_seconds") is not None:  # how discord.py sends it
+        return int(query["delete_message_seconds"])
     if body.get("delete_message_seconds") is not None:
         seconds = int(body["delete_message_seconds"])
     else:
@@ -500,7 +502,7 @@ async def ban(sb: DiscordSandbox, req: RestRequest) -> Any:
     blocker = _ban_blocker(sb, guild, me, user_id)
     if blocker is not None:
         raise blocker
-    await sb.ban_user(guild, user_id, reason=req.reason, delete_seconds=_delete_seconds(req.json()), by=me)
+    await sb.ban_user(guild, user_id, reason=req.reason, delete_seconds=_delete_seconds(req.json(), req.query), by=me)
     return None
 
 
@@ -739,6 +741,7 @@ async def create_event(sb: DiscordSandbox, req: RestRequest) -> Any:
         "user_count": 0,
         "image": None,
         "recurrence_rule": None,
+        "guild_scheduled_event_exceptions": [],
     }
     _event_fields(sb, guild, event, req.json(), creating=True)
     guild.scheduled_events[int(event["id"])] = event
@@ -788,4 +791,7 @@ async def event_users(sb: DiscordSandbox, req: RestRequest) -> Any:
         raise errors.invalid_form("limit", "int value should be between 1 and 100.", "NUMBER_TYPE_MAX")
     after = int(req.query.get("after", 0) or 0)
     users = sorted(u for u in guild.scheduled_event_users.get(int(event["id"]), []) if u > after)[:limit]
-    return [{"guild_scheduled_event_id": event["id"], "user": sb.user_payload(u)} for u in users]
+    return [
+        {"guild_scheduled_event_id": event["id"], "user_id": str(u), "user": sb.user_payload(u), "response": 1}
+        for u in users
+    ]

@@ -43,6 +43,8 @@ class SandboxInteraction:
     user_id: int
     payload: JSON
     message_id: int | None = None
+    #: the interaction whose modal response this one submits (modal submits only)
+    trigger_id: int | None = None
     created: float = field(default_factory=time.monotonic)
     #: callback bodies (``{"type": 4, "data": {...}}``), in order
     responses: list[JSON] = field(default_factory=list)

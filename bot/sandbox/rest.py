@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import time
 import traceback
 from collections.abc import Awaitable, Callable
@@ -17,7 +18,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from bot.sandbox import errors
+from bot.sandbox import errors, validation
 from bot.sandbox.errors import ApiError
 from bot.sandbox.models import SandboxBot
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from bot.sandbox.server import DiscordSandbox
 
 log = logging.getLogger("happymood.sandbox")
+
+#: when set, every REST exchange is appended to this file as one JSON line (the conformance test reads it)
+TRAFFIC_ENV = "HAPPYMOOD_SANDBOX_TRAFFIC"
 
 Handler = Callable[["DiscordSandbox", "RestRequest"], Awaitable[Any]]
 
@@ -55,6 +59,19 @@ class RecordedRequest:
     reason: str | None = None
     response: Any = None
     files: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The exchange as one JSON object (what the traffic recorder writes)."""
+        return {
+            "method": self.method,
+            "route": self.route,
+            "path": self.path,
+            "query": self.query,
+            "json": self.json,
+            "files": self.files,
+            "status": self.status,
+            "response": self.response,
+        }
 
     @property
     def params(self) -> dict[str, str]:
@@ -238,6 +255,10 @@ class RestApi:
 
     def record(self, rec: RecordedRequest) -> None:
         self.sandbox.requests.append(rec)
+        traffic = os.environ.get(TRAFFIC_ENV)
+        if traffic:
+            with open(traffic, "a", encoding="utf-8") as out:
+                out.write(json.dumps(rec.as_json(), default=str) + "\n")
         for waiter in list(self._waiters):
             predicate, future = waiter
             if future.done():
@@ -327,6 +348,7 @@ class RestApi:
         for fault in self.faults:
             if fault.fires(key):
                 body = {
+                    "code": 0,
                     "message": "You are being rate limited.",
                     "retry_after": fault.retry_after,
                     "global": fault.scope == "global",
@@ -352,6 +374,7 @@ class RestApi:
 
         req = RestRequest(method, path, key, params, query, parsed, files, bot, reason)
         try:
+            validation.validate(key, parsed, query, params)
             result = await route.handler(sandbox, req)
         except ApiError as exc:
             finish(exc.status, exc.body(), key, parsed, files)

@@ -861,7 +861,7 @@ class DiscordSandbox(SandboxState):
         message = self.message_index.get(interaction.message_id) if interaction.message_id else None
         data = {"custom_id": mdata["custom_id"], "components": components}
         return await self._send_interaction(
-            bot, MODAL_SUBMIT, data, guild, channel, interaction.user_id, locale, message=message
+            bot, MODAL_SUBMIT, data, guild, channel, interaction.user_id, locale, message=message, trigger=interaction
         )
 
     async def _send_interaction(
@@ -875,6 +875,7 @@ class DiscordSandbox(SandboxState):
         locale: str,
         *,
         message: Message | None = None,
+        trigger: SandboxInteraction | None = None,
     ) -> SandboxInteraction:
         self._require_member(guild, user_id)
         interaction_id = self.new_id()
@@ -926,6 +927,7 @@ class DiscordSandbox(SandboxState):
             user_id=user_id,
             payload=payload,
             message_id=None if message is None else message.id,
+            trigger_id=None if trigger is None else trigger.id,
         )
         self.interactions[interaction_id] = interaction
         self._interactions_by_token[token] = interaction
@@ -947,18 +949,7 @@ class DiscordSandbox(SandboxState):
         users, roles, everyone = self.resolve_mentions(
             guild, channel, inter.bot_user_id, content, allowed=data.get("allowed_mentions")
         )
-        metadata: JSON = {
-            "id": str(inter.id),
-            "type": inter.type,
-            "user": self.user_payload(inter.user_id),
-            "authorizing_integration_owners": inter.payload.get("authorizing_integration_owners", {}),
-        }
-        if inter.type == APPLICATION_COMMAND:
-            metadata.update(name=inter.payload["data"]["name"], command_type=1)
-        if inter.message_id is not None:
-            metadata["interacted_message_id"] = str(inter.message_id)
-        if not original and inter.original_message_id is not None:
-            metadata["original_response_message_id"] = str(inter.original_message_id)
+        metadata = self._interaction_metadata(inter, original=original)
         message = self.new_message(
             channel,
             inter.bot_user_id,
@@ -985,6 +976,25 @@ class DiscordSandbox(SandboxState):
             self.dispatch_message_create(message)
         return message
 
+    def _interaction_metadata(self, inter: SandboxInteraction, *, original: bool) -> JSON:
+        """``interaction_metadata`` of a message the interaction created (a modal's names its trigger)."""
+        metadata: JSON = {
+            "id": str(inter.id),
+            "type": inter.type,
+            "user": self.user_payload(inter.user_id),
+            "authorizing_integration_owners": inter.payload.get("authorizing_integration_owners", {}),
+        }
+        if inter.type == APPLICATION_COMMAND:
+            metadata.update(name=inter.payload["data"]["name"], command_type=1)
+        if inter.message_id is not None and inter.type != MODAL_SUBMIT:
+            metadata["interacted_message_id"] = str(inter.message_id)
+        if not original and inter.original_message_id is not None:
+            metadata["original_response_message_id"] = str(inter.original_message_id)
+        trigger = self.interactions.get(inter.trigger_id) if inter.trigger_id is not None else None
+        if trigger is not None:
+            metadata["triggering_interaction_metadata"] = self._interaction_metadata(trigger, original=True)
+        return metadata
+
     # ------------------------------------------------------------------ message plumbing used by REST
     def attachments_from(self, channel: Channel, files: list[Upload], body: JSON) -> list[JSON]:
         meta = {str(a.get("id")): a for a in body.get("attachments") or [] if isinstance(a, Mapping)}
@@ -1003,9 +1013,10 @@ class DiscordSandbox(SandboxState):
                     "url": url,
                     "proxy_url": url,
                     "content_type": upload.content_type,
-                    "description": info.get("description"),
                 }
             )
+            if info.get("description") is not None:
+                out[-1]["description"] = info["description"]
         return out
 
     def attachment_data(self, attachment: Mapping[str, Any]) -> bytes | None:

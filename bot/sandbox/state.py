@@ -267,6 +267,9 @@ class SandboxState:
             "name": guild.name,
             "icon": None,
             "icon_hash": None,
+            "home_header": None,
+            "region": "deprecated",
+            "nsfw": False,
             "splash": None,
             "discovery_splash": None,
             "owner_id": str(guild.owner_id),
@@ -344,8 +347,8 @@ class SandboxState:
             "mentions": [self._mention_payload(guild, uid) for uid in message.mention_ids if uid in self.users],
             "mention_roles": [str(r) for r in message.mention_role_ids],
             "attachments": list(message.attachments),
-            "embeds": list(message.embeds),
-            "components": list(message.components),
+            "embeds": [_embed_out(e) for e in message.embeds],
+            "components": _components_out(message.components),
             "pinned": message.pinned,
             "flags": message.flags,
         }
@@ -387,6 +390,7 @@ class SandboxState:
         data: JSON = {
             "type": 0,
             "code": invite.code,
+            "guild_id": str(guild.id),
             "guild": {
                 "id": str(guild.id),
                 "name": guild.name,
@@ -398,6 +402,7 @@ class SandboxState:
                 "verification_level": guild.verification_level,
                 "vanity_url_code": None,
                 "nsfw_level": 0,
+                "nsfw": False,
                 "premium_subscription_count": 0,
             },
             "channel": {"id": str(channel.id), "name": channel.name, "type": channel.type},
@@ -567,6 +572,47 @@ def _embed_chars(embed: JSON) -> int:
     for f in embed.get("fields") or []:
         total += len(str(f.get("name") or "")) + len(str(f.get("value") or ""))
     return total
+
+
+def _embed_out(embed: JSON) -> JSON:
+    """An embed as Discord answers it: typed (``rich`` unless given) and without null fields."""
+    return {"type": "rich", **_without_nulls(embed)}
+
+
+def _without_nulls(data: JSON) -> JSON:
+    """Discord leaves unset fields out of embeds and components rather than answering null."""
+    return {k: _without_nulls(v) if isinstance(v, dict) else v for k, v in data.items() if v is not None}
+
+
+def _components_out(components: list[JSON]) -> list[JSON]:
+    """Components as Discord answers them: every one numbered with an ``id`` (in order) unless it has one."""
+    counter = iter(range(1, 1_000_000))
+    taken = {c["id"] for c in _walk_components(components) if isinstance(c.get("id"), int)}
+
+    def number(component: JSON) -> JSON:
+        out = _without_nulls(component)
+        if not isinstance(out.get("id"), int):
+            out["id"] = next(i for i in counter if i not in taken)
+        if isinstance(out.get("components"), list):
+            out["components"] = [number(c) if isinstance(c, dict) else c for c in out["components"]]
+        for key in ("accessory", "component"):
+            if isinstance(out.get(key), dict):
+                out[key] = number(out[key])
+        return out
+
+    return [number(c) for c in components]
+
+
+def _walk_components(components: list[Any]) -> Iterable[JSON]:
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        yield component
+        if isinstance(component.get("components"), list):
+            yield from _walk_components(component["components"])
+        for key in ("accessory", "component"):
+            if isinstance(component.get(key), dict):
+                yield from _walk_components([component[key]])
 
 
 def _reaction_payload(emoji: str, users: list[int]) -> JSON:

@@ -116,7 +116,12 @@ class DiscordSessionsPort:
                 channel = guild.get_channel(channel_id)
                 assert isinstance(channel, discord.VoiceChannel | discord.StageChannel)
                 event = await guild.create_scheduled_event(
-                    name=name, description=description, start_time=start, end_time=end, channel=channel
+                    name=name,
+                    description=description,
+                    start_time=start,
+                    end_time=end,
+                    channel=channel,
+                    privacy_level=discord.PrivacyLevel.guild_only,  # required by Discord for every event
                 )
         except discord.HTTPException:
             log.exception("could not create the scheduled event")

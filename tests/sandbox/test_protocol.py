@@ -103,6 +103,7 @@ async def test_rest_headers_and_injected_429_shape() -> None:
                 assert resp.headers["X-RateLimit-Scope"] == "shared"
                 assert resp.headers["Retry-After"] == "1"
                 assert await resp.json() == {
+                    "code": 0,
                     "message": "You are being rate limited.",
                     "retry_after": 0.25,
                     "global": False,
