@@ -83,7 +83,7 @@ async def settle(world: World, run: RaidRun | None = None, seconds: float = 5.0)
     if run is not None:
         with contextlib.suppress(TimeoutError):
             await world.until(lambda: run.sample(world) == 0, timeout=seconds)
-    service = world.runtime.services.get("antispam") if world.runtime else None
+    service = world.runtime.services.antispam if world.runtime else None
     if service is not None:
         await service.drain()
     await world.settle()

@@ -33,7 +33,7 @@ STYLE = {
 
 
 def service_of(interaction: discord.Interaction[Any]) -> CheckinsService:
-    return interaction.client.runtime.services["checkins"]  # type: ignore[attr-defined, no-any-return]
+    return interaction.client.runtime.services.checkins  # type: ignore[attr-defined, no-any-return]
 
 
 def label(service: CheckinsService, action: str) -> str:

@@ -38,7 +38,7 @@ STYLE = {
 
 
 def _service(interaction: discord.Interaction[Any]) -> SessionsService:
-    return interaction.client.runtime.services["sessions"]  # type: ignore[attr-defined, no-any-return]
+    return interaction.client.runtime.services.sessions  # type: ignore[attr-defined, no-any-return]
 
 
 async def _answer(interaction: discord.Interaction[Any], text: str) -> None:

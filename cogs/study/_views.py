@@ -31,7 +31,7 @@ STYLE = {
 
 
 def _service(interaction: discord.Interaction[Any]) -> StudyService:
-    return interaction.client.runtime.services["study"]  # type: ignore[attr-defined, no-any-return]
+    return interaction.client.runtime.services.study  # type: ignore[attr-defined, no-any-return]
 
 
 async def answer(interaction: discord.Interaction[Any], found: Answer) -> None:

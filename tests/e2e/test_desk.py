@@ -38,7 +38,7 @@ class Recorder:
     calls: list[tuple[int, int, str, bool, datetime | None]] = field(default_factory=list)
 
     def install(self, runtime: Runtime) -> None:
-        ledger = runtime.services["ledger"]
+        ledger = runtime.services.ledger
         original = ledger.record
 
         async def record(guild_id: int, person: Person, kind: Any, **kwargs: Any) -> bool:
@@ -568,7 +568,7 @@ async def test_a_failing_talk_button_answers_instead_of_failing(desk: Desk, monk
     async def broken(*_args: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(w.runtime.services["desk"].youth, "on_talk", broken)
+    monkeypatch.setattr(w.runtime.services.desk.youth, "on_talk", broken)
     clicked = await w.sandbox.click_button(post.id, "desk:talk", newcomer, locale="en-US")
     await clicked.wait_response()
     said = await clicked.wait_followup()

@@ -37,7 +37,7 @@ LEDGER_TABLES = ("ledger_contacts", "ledger_keys", "ledger_offline", "ledger_wee
 
 def ledger(world: World) -> LedgerService:
     assert world.runtime is not None
-    return world.runtime.services["ledger"]  # type: ignore[no-any-return]
+    return world.runtime.services.ledger  # type: ignore[no-any-return]
 
 
 async def kinds(world: World) -> dict[str, int]:

@@ -18,7 +18,7 @@ class Recorded:
     calls: list[tuple[int, str, dict[str, str], bool]] = field(default_factory=list)
 
     def install(self, runtime: Runtime) -> None:
-        ledger = runtime.services["ledger"]
+        ledger = runtime.services.ledger
         original = ledger.record
 
         async def record(guild_id: int, person: Person, kind: Any, **kwargs: Any) -> bool:
