@@ -47,7 +47,7 @@ from bot.demo.chapters.antispam import (  # noqa: E402
     run_raid,
 )
 from bot.demo.world import World, build_world, close_world  # noqa: E402
-from bot.sandbox import permissions as P  # noqa: E402
+from sandbox import permissions as P  # noqa: E402
 from tests.support import scenarios  # noqa: E402
 
 TIMEOUT_ROUTE = "PATCH /guilds/{guild_id}/members/{user_id}"

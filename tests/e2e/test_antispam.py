@@ -21,8 +21,8 @@ from bot.demo.chapters.antispam import (
     wait_clean,
 )
 from bot.demo.world import World
-from bot.sandbox import permissions as P
 from bot.services.antispam import LOCK_BITS, AntispamService
+from sandbox import permissions as P
 
 EPHEMERAL = 64
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -21,8 +21,8 @@ from bot.db.models.checkins import CheckinConsent
 from bot.demo.world import World
 from bot.domain.ledger import DateRange
 from bot.runtime import Runtime
-from bot.sandbox import Message
 from bot.services.contacts import Person
+from sandbox import Message
 
 BXL = ZoneInfo("Europe/Brussels")
 STAFF_BUTTONS = ["send", "postpone", "handover", "release"]

@@ -19,8 +19,8 @@ from bot.db.models import Base, DeskHeldReply, ScheduledAction
 from bot.demo.world import World
 from bot.domain.referrals import ReferralConfig, Service
 from bot.runtime import Runtime
-from bot.sandbox import Channel, Message
 from bot.services.contacts import Person
+from sandbox import Channel, Message
 
 BXL = ZoneInfo("Europe/Brussels")
 EPHEMERAL = 64

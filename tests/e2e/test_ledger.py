@@ -26,10 +26,10 @@ from bot.db.models import LedgerContact, LedgerKey, LedgerOffline
 from bot.demo import run_demo
 from bot.demo.world import BOT_PERMISSIONS, World
 from bot.domain.ledger import LedgerConfig, new_key, pseudonym
-from bot.sandbox import DiscordSandbox
-from bot.sandbox.interactions import AUTOCOMPLETE
 from bot.services.ledger import LedgerService
 from bot.services.ledger.keys import KeyRing
+from sandbox import DiscordSandbox
+from sandbox.interactions import AUTOCOMPLETE
 
 EPHEMERAL = 64
 LEDGER_TABLES = ("ledger_contacts", "ledger_keys", "ledger_offline", "ledger_weekly")

@@ -19,7 +19,7 @@ from bot.db.models import LedgerContact
 from bot.db.models.sessions import SafeSession
 from bot.demo.world import World
 from bot.domain.ledger import DateRange
-from bot.sandbox import Message
+from sandbox import Message
 from tests.support.e2e import Recorded, quiet
 
 BXL = ZoneInfo("Europe/Brussels")

@@ -19,8 +19,8 @@ from bot.db.models import LedgerContact
 from bot.db.models.study import StudyRoom
 from bot.demo.world import World
 from bot.domain.study import StudyRefused
-from bot.sandbox import Message
 from bot.services.study import StudyService
+from sandbox import Message
 from tests.support.e2e import Recorded, quiet
 
 BXL = ZoneInfo("Europe/Brussels")

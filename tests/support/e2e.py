@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.runtime import Runtime
-from bot.sandbox import DiscordSandbox
 from bot.services.contacts import Person
+from sandbox import DiscordSandbox
 
 
 @dataclass
