@@ -285,10 +285,10 @@ class SpamDetector:
 
     def join_burst_accounts(self, at: datetime) -> frozenset[int]:
         """Accounts that joined in a burst and are still watched at ``at`` (a raid's sleepers among them), and,
-        while a burst is on, every suspicious joiner of the follow window before ``at``."""
+        while a burst or a raid is on, every suspicious joiner of the follow window before ``at``."""
         t = at.timestamp()
         accounts = {user_id for user_id, until in self._suspects.items() if until >= t}
-        if self._join_burst_until >= t:
+        if self._join_burst_until >= t or self._raid_active:
             since = t - self._policy.thresholds_at(at).join_burst_follow_minutes * 60
             accounts.update(user_id for joined, user_id in self._weighed_joins if since <= joined <= t)
         return frozenset(accounts)

@@ -32,13 +32,18 @@ from bot.services.antispam.store import AntispamStore, OffenderAction
 
 log = logging.getLogger("happymood.antispam")
 
-QUIET, RENEW, MORNING = "antispam.quiet", "antispam.renew", "antispam.morning"
+QUIET, RENEW, MORNING, PURGE = "antispam.quiet", "antispam.renew", "antispam.morning", "antispam.purge"
+PURGE_EVERY = timedelta(days=1)
 BULK_MAX = 100
 BULK_MAX_AGE = timedelta(days=14) - timedelta(minutes=5)
 DISCORD_EPOCH_MS = 1_420_070_400_000
 MAX_TRACKED_ACCOUNTS = 5_000
 TIMEOUT_CONCURRENCY = 8
 ALERT_SETTLE_SECONDS = 1.0
+ALERT_FOLD_SECONDS = 1.5
+"""A young account's own alert waits this long: when a raid starts meanwhile it is folded into the raid's."""
+ALERT_REFRESH_SECONDS = 2.0
+"""An active incident's alert is edited at most this often as the attack grows."""
 
 PortFactory = Callable[[int], GuildPort | None]
 
@@ -78,6 +83,7 @@ class AntispamService:
         self._window = window
         self._guilds: dict[int, _Guild] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._refreshing: set[int] = set()
 
     # ------------------------------------------------------------------ settings
     async def _load(self, guild_id: int) -> tuple[AntispamSettings, GuildConfig]:
@@ -145,16 +151,22 @@ class AntispamService:
             minutes = settings.timeout_minutes
             alert = None
         else:
-            incident_id = await self.store.open_incident(
-                gid, "member", event.at, night=settings.is_night(event.at), reasons=verdict.reasons
-            )
+            young = settings.thresholds_at(event.at).is_young(event.at, event.account_created_at, event.joined_at)
+            active = st.incident_id
+            if active is not None:  # one incident, one alert: an account offending during an attack is part of it
+                incident_id, alert = active, None
+            else:
+                incident_id = await self.store.open_incident(
+                    gid, "member", event.at, night=settings.is_night(event.at), reasons=verdict.reasons
+                )
+                alert = None if young else incident_id
+                if young:  # perhaps the first of a raid: wait a moment before alerting on its own
+                    self._spawn(self._member_alert_later(gid, incident_id))
             self._remember(st, event.author_id, incident_id)
             if verdict.delete:
                 st.batcher.add_deletes(verdict.delete, ("user", event.author_id), event.at)
-            young = settings.thresholds_at(event.at).is_young(event.at, event.account_created_at, event.joined_at)
             action = settings.action if young else "timeout"
             minutes = settings.timeout_minutes if young else settings.member_timeout_minutes
-            alert = incident_id
             if settings.is_night(event.at):
                 await self._schedule_morning(gid, settings, event.at)
         if raid or young:
@@ -177,12 +189,52 @@ class AntispamService:
             await recorder.discard_newcomer(gid, uid, port.joined_at(uid))
 
     async def handle_join(self, event: JoinEvent, verdict: Verdict) -> None:
-        """A join burst starting: tell the team (no ping); the detector now watches the joiners."""
-        burst = next((r for r in verdict.reasons if r.code == "join_burst"), None)
-        port = self._port(event.guild_id)
-        if burst is None or port is None:
+        """A join flood: pause invites at once and time the burst's accounts out before they post; at night or
+        with ``lockdown_on_join_burst`` the guild is locked too. One incident, whose alert grows."""
+        if verdict.kind is not VerdictKind.JOIN_BURST or not verdict.offenders:
             return
-        await port.post(self.report.join_burst(await self._lang(event.guild_id), burst))
+        gid = event.guild_id
+        st = self._state(gid)
+        profile = await self.guard.profile(gid)
+        settings = profile.settings
+        full = settings.is_night(event.at) or settings.lockdown_on_join_burst
+        incident_id = await self._raid_incident(gid, event.at, verdict, profile, full=full)
+        until = self.clock.now() + timedelta(minutes=settings.timeout_minutes)
+        for uid in verdict.offenders:
+            self._remember(st, uid, incident_id)
+        st.batcher.add_offenders(
+            [OffenderAction(incident_id, uid, "timeout", until) for uid in sorted(verdict.offenders)]
+        )
+        self._spawn(self._not_youths(gid, verdict.offenders))
+
+    async def _member_alert_later(self, gid: int, incident_id: int) -> None:
+        """A young account's own alert, unless a raid started meanwhile: then it is folded into the raid's."""
+        await asyncio.sleep(ALERT_FOLD_SECONDS)
+        st = self._state(gid)
+        await st.batcher.idle(ALERT_SETTLE_SECONDS)
+        raid = st.incident_id
+        if raid is None or raid == incident_id:
+            await self._post_alert(gid, incident_id)
+            return
+        moved = await self.store.fold_incident(incident_id, raid)
+        for uid in moved:
+            self._remember(st, uid, raid)
+        self._touch_alert(gid, raid)
+
+    def _touch_alert(self, gid: int, incident_id: int) -> None:
+        """Edit the incident's alert soon (at most every ``ALERT_REFRESH_SECONDS``) as the attack grows."""
+        if incident_id in self._refreshing:
+            return
+        self._refreshing.add(incident_id)
+
+        async def later() -> None:
+            try:
+                await asyncio.sleep(ALERT_REFRESH_SECONDS)
+            finally:
+                self._refreshing.discard(incident_id)
+            await self._refresh_alert(gid, incident_id)
+
+        self._spawn(later())
 
     @staticmethod
     def _remember(st: _Guild, user_id: int, incident_id: int) -> None:
@@ -200,8 +252,11 @@ class AntispamService:
         return st.incident_id
 
     # ------------------------------------------------------------------ lockdown
-    async def _raid_incident(self, gid: int, at: datetime, verdict: Verdict, profile: GuildProfile) -> int:
-        """The raid's incident; the first raid verdict records it and locks the guild (role edit first)."""
+    async def _raid_incident(
+        self, gid: int, at: datetime, verdict: Verdict, profile: GuildProfile, *, full: bool = True
+    ) -> int:
+        """The raid's incident; the first raid verdict records it and locks the guild (role edit first).
+        Without ``full`` (a join flood by day) only invites are paused."""
         st = self._state(gid)
         if st.incident_id is not None:
             return st.incident_id
@@ -212,12 +267,13 @@ class AntispamService:
             settings = profile.settings
             port = self._port(gid) if settings.lockdown_on_raid else None
             state = await port.read_state(fresh=False) if port is not None else None
-            plan = lockdown.plan(state, settings, self.clock.now()) if state is not None else None
+            make = lockdown.plan if full else lockdown.pause_plan
+            plan = make(state, settings, self.clock.now()) if state is not None else None
             incident_id = await self.store.open_incident(
                 gid, "raid", at, night=settings.is_night(at), reasons=verdict.reasons, lock=plan
             )
             st.incident_id = incident_id
-        log.warning("raid detected", extra={"guild_id": gid, "incident_id": incident_id})
+        log.warning("raid detected", extra={"guild_id": gid, "incident_id": incident_id, "kind": str(verdict.kind)})
         self._spawn(self._lock_guild(gid, incident_id, plan, state, settings, at))
         return incident_id
 
@@ -394,6 +450,9 @@ class AntispamService:
                 pass
         progress = self._progress(st, batch)
         await self.store.add_progress(progress)
+        grown = {a.incident_id for a in batch.offenders} | set(progress)
+        if st.incident_id is not None and st.incident_id in grown:
+            self._touch_alert(gid, st.incident_id)
         blocked = dict(acted)
         for incident in progress or ([st.incident_id] if st.incident_id else []):
             blocked.setdefault(incident, []).extend(blocked_entry(exc) for exc in refused)
@@ -572,6 +631,21 @@ class AntispamService:
         alert = self.report.morning(await self._lang(gid), views, settings)
         await port.post(alert, channel_id=config.channels.staff_desk)
         await self.store.mark_summarized(i.id for i in incidents)
+
+    async def on_purge(self, job: Job) -> None:
+        """Daily: offender rows expire ``record_retention_days`` after their incident closed."""
+        days = self.runtime.settings.antispam.record_retention_days
+        removed = await self.store.purge_offenders(self.clock.now() - timedelta(days=days))
+        if removed:
+            log.info("expired anti-spam records deleted", extra={"count": removed})
+        await self.schedule_purge()
+
+    async def schedule_purge(self, *, first: bool = False) -> None:
+        """Keep one purge row scheduled (restart-safe: the row survives; at start-up only armed when missing)."""
+        if first and await self.runtime.scheduler.pending(PURGE):
+            return
+        due = self.clock.now() + (timedelta(0) if first else PURGE_EVERY)
+        await self.runtime.scheduler.schedule(PURGE, due, {}, key=PURGE)
 
     async def resume(self, guild_ids: Iterable[int]) -> None:
         """At start-up: make sure every active lockdown is whole and will end (``guild_ids``: this shard's)."""

@@ -160,7 +160,9 @@ def test_join_burst_of_young_accounts_is_quarantined_before_anyone_posts() -> No
     assert feed.detector.raid_active
 
     spam_at = MIDNIGHT + s(60)
-    posts = [feed.say(bot, spam_at + s(i * 0.3), "cheap robux at robux-gift.xyz/claim") for i, bot in enumerate(bots[:3])]
+    posts = [
+        feed.say(bot, spam_at + s(i * 0.3), "cheap robux at robux-gift.xyz/claim") for i, bot in enumerate(bots[:3])
+    ]
     assert all(p.kind is VerdictKind.RAID and not p.offenders for p in posts)  # already dealt with: only removed
     assert feed.deleted == feed.message_ids(6000) | feed.message_ids(6001) | feed.message_ids(6002)
     # All eight joiners are still watched — the five that never posted too (the caller keeps them out of KPIs).
