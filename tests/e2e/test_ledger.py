@@ -168,6 +168,7 @@ async def test_privacy_is_dutch_first_then_english(world: World) -> None:
     assert body["data"]["flags"] & EPHEMERAL
     assert content.index("Wat houdt Happy Mood bij?") < content.index("What does Happy Mood keep?")
     assert "na 730 dagen" in content.lower() and "onder 5" in content and "elk jaar" in content
+    assert "90 dagen na het einde van het incident" in content and "90 days after the incident ended" in content
     assert len(content) <= 2000
 
 
