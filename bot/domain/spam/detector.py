@@ -125,8 +125,8 @@ class _Msg:
         self.attachments = ev.attachment_count
         self.emoji = norm.emoji
         self.newlines = ev.content.count("\n")
-        # An invite to another server from a recent account (a sleeper) counts as from a young one.
-        self.young = young or (recent and bool(norm.invites))
+        # A link or an invite to another server from a recent account (a sleeper) counts as from a young one.
+        self.young = young or (recent and bool(norm.links))
         self.recent = recent
         self.deleted = False
 
@@ -256,6 +256,7 @@ class SpamDetector:
         self._suspect_spam: OrderedDict[int, float] = OrderedDict()
         self._offences_log: deque[tuple[float, int]] = deque(maxlen=MAX_OFFENCES)
         self._raid_active = False
+        self._raid_started = _NEVER
         self._raid_accounts: dict[int, None] = {}
         self._sig_links: dict[str, None] = {}
         self._sig_texts: deque[frozenset[str]] = deque(maxlen=MAX_SIGNATURE_TEXTS)
@@ -278,6 +279,7 @@ class SpamDetector:
     def end_raid(self) -> None:
         """Staff (or the quiet timer) ended the raid: forget its accounts and signature."""
         self._raid_active = False
+        self._raid_started = _NEVER
         self._raid_accounts.clear()
         self._sig_links.clear()
         self._sig_texts.clear()
@@ -349,7 +351,7 @@ class SpamDetector:
             ev.author_id in self._raid_accounts
             or (m.young and self._matches_signature(m, norm, th))
             or (m.recent and bool(reasons))
-            or (m.young and self._fast(acc, m.at, th))
+            or (m.young and (self._fast(acc, m.at, th) or m.at <= self._raid_started + th.raid_sweep_seconds))
         ):
             verdict = self._raid_follow_up(m, acc, th, reasons)
         elif reasons and acc.flagged_until <= t:
@@ -505,23 +507,21 @@ class SpamDetector:
         accounts: set[int] = set()
         if cluster is not None and m.young:
             counted = cluster.counted()
-            if counted >= th.cluster_min_accounts and len(cluster.young) >= th.cluster_young_fraction * len(
-                cluster.counts
-            ):
-                trigger.append(Reason("cross_account", counted, th.cluster_min_accounts, th.cluster_seconds))
+            needed = th.link_min_accounts if cluster.is_link else th.cluster_min_accounts
+            if counted >= needed and len(cluster.young) >= th.cluster_young_fraction * len(cluster.counts):
+                trigger.append(Reason("cross_account", counted, needed, th.cluster_seconds))
                 if not self._raid_active:
                     accounts |= cluster.counted_accounts()
                 # A young account posting the raid's content is part of it. (Once the raid is on, every
                 # other account in the cluster is caught at its own next message.)
                 accounts.add(m.author_id)
-        if reasons and m.recent:
+        soft = m.young and bool(m.everyone or m.invites or self._rapid(acc, m.at, th))
+        if m.recent and (reasons or soft):
             together = self._coordinated(m, th)
             if len(together) >= th.coordinated_min_accounts:
                 trigger.append(Reason("coordinated", len(together), th.coordinated_min_accounts,
                                       th.coordinated_seconds))  # fmt: skip
                 accounts |= together
-                if not self._raid_active:
-                    accounts |= self._sweep(m.at, th)
         spammers = self._suspects_spamming(m, acc, th, cluster, reasons)
         if spammers and self._join_reason is not None:
             trigger.append(self._join_reason)
@@ -529,13 +529,20 @@ class SpamDetector:
         return trigger, accounts
 
     def _coordinated(self, m: _Msg, th: SpamThresholds) -> set[int]:
-        """Note that a recent account earned a per-account verdict; the recent offenders of the window."""
+        """Note that a recent account earned a per-account verdict (or, young, tried @everyone, posted an
+        invite or posts at a bot's pace); the recent offenders of the window."""
         offences = self._offences_log
         offences.append((m.at, m.author_id))
         cutoff = m.at - th.coordinated_seconds
         while offences and offences[0][0] < cutoff:
             offences.popleft()
         return {author for _, author in offences}
+
+    @staticmethod
+    def _rapid(acc: _Account, t: float, th: SpamThresholds) -> bool:
+        """At a bot's pace: ``rapid_messages`` within ``rapid_seconds`` (counted as a coordinated offence)."""
+        cutoff = t - th.rapid_seconds
+        return sum(1 for r in acc.msgs if r.at >= cutoff) >= th.rapid_messages
 
     def _fast(self, acc: _Account, t: float, th: SpamThresholds) -> bool:
         """Posting ``raid_sweep_messages`` within ``burst_seconds``: during a raid a young account doing so
@@ -544,13 +551,18 @@ class SpamDetector:
         return sum(1 for r in acc.msgs if r.at >= cutoff) >= th.raid_sweep_messages
 
     def _sweep(self, t: float, th: SpamThresholds) -> set[int]:
-        """When coordinated offences make a raid: the young accounts posting fast alongside the offenders."""
-        cutoff = t - th.coordinated_seconds
-        return {
-            author
-            for author, acc in self._accounts.items()
-            if acc.msgs and acc.msgs[-1].young and acc.msgs[-1].at >= cutoff and self._fast(acc, acc.msgs[-1].at, th)
-        }
+        """When a raid starts: the young accounts posting in its first moments (``raid_sweep_seconds``), and
+        those posting fast or posting links, mentions or @everyone within ``coordinated_seconds``."""
+        cutoff, close = t - th.coordinated_seconds, t - th.raid_sweep_seconds
+        swept: set[int] = set()
+        for author, acc in self._accounts.items():
+            recent = [r for r in acc.msgs if r.at >= cutoff and r.young]
+            if not recent:
+                continue
+            loud = any(r.links or r.mentions or r.everyone for r in recent)
+            if loud or recent[-1].at >= close or self._fast(acc, recent[-1].at, th):
+                swept.add(author)
+        return swept
 
     def _suspects_spamming(
         self, m: _Msg, acc: _Account, th: SpamThresholds, cluster: _Cluster | None, reasons: list[Reason]
@@ -586,6 +598,9 @@ class SpamDetector:
     ) -> Verdict:
         new_raid = not self._raid_active
         self._raid_active = True
+        if new_raid:
+            self._raid_started = m.at
+            accounts = accounts | self._sweep(m.at, th)
         fresh = {a for a in accounts if a not in self._raid_accounts}
         for author in fresh:
             self._mark_raider(author)

@@ -57,6 +57,7 @@ class SpamThresholds(BaseModel):
 
     # --- cross-account (a raid) ---
     cluster_min_accounts: int = Field(default=5, ge=2, le=100)  # young accounts posting near-same content
+    link_min_accounts: int = Field(default=3, ge=2, le=100)  # young/recent accounts posting one domain/any invite
     cluster_seconds: Seconds = Field(default=15, ge=1, le=120)
     cluster_similarity: float = Field(default=0.6, ge=0.3, le=1.0)  # 3-gram Jaccard of skeletons
     cluster_min_chars: int = Field(default=12, ge=1, le=200)  # skeleton length that counts without link/mention
@@ -66,10 +67,13 @@ class SpamThresholds(BaseModel):
     mass_mention_min: int = Field(default=3, ge=2, le=50)  # members pinged in one message: grouped like a link
 
     # --- coordinated offences (a raid of different rules) ---
-    coordinated_min_accounts: int = Field(default=4, ge=2, le=100)  # recent accounts earning verdicts together
+    coordinated_min_accounts: int = Field(default=3, ge=2, le=100)  # recent accounts earning verdicts together
     coordinated_seconds: Seconds = Field(default=30, ge=1, le=600)
     recent_join_days: float = Field(default=14, ge=0, le=365)  # joined less ago: counts (sleepers); else established
-    raid_sweep_messages: int = Field(default=4, ge=2, le=50)  # young posters this fast in burst_seconds join a raid
+    raid_sweep_messages: int = Field(default=2, ge=2, le=50)  # young posters this fast in burst_seconds join a raid
+    raid_sweep_seconds: Seconds = Field(default=5, ge=0, le=60)  # any young poster this close to a raid's start
+    rapid_messages: int = Field(default=3, ge=2, le=50)  # a young account posting this many within rapid_seconds
+    rapid_seconds: Seconds = Field(default=2, ge=0.1, le=30)  # counts as a coordinated offence (a bot's pace)
 
     # --- join burst ---
     join_burst_count: int = Field(default=10, ge=2, le=1000)  # weighted suspicious joins per window
@@ -95,7 +99,7 @@ class SpamThresholds(BaseModel):
             newlines_max=80,
             new_member_minutes=30,
             cluster_min_accounts=4,
-            coordinated_min_accounts=3,
+            coordinated_seconds=60,
             join_burst_count=6,
         )
 

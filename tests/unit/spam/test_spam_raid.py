@@ -103,7 +103,8 @@ def test_during_a_raid_only_young_accounts_with_the_raid_content_are_caught() ->
     caught = feed.say(late, after + s(3), "join DISCORD.GG/PARTY 999")
     assert caught.kind is VerdictKind.RAID and not caught.is_new_raid
     assert caught.offenders == frozenset({7100})
-    assert caught.reasons[0] == Reason("raid_match", 5, 4, 15)
+    # Its invite is an offence of a young account beside the raid's four: coordinated, and so the raid's.
+    assert caught.reasons[0] == Reason("coordinated", 5, 3, 60)
     assert caught.message_ids == frozenset(feed.message_ids(7100))
 
     repeat = feed.say(raiders[0], after + s(20), "anything at all")
