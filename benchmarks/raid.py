@@ -251,8 +251,10 @@ async def single(tmp: Path) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------------ shapes
 SHAPE_DAY = datetime(2026, 12, 2, 14, 0, tzinfo=UTC)  # 15:00 in Brussels
-SHAPES = {plan_name: build for plan_name, build in
-          [(f"raid_{k}", v) for k, v in raids.RAIDS.items()] + [(f"benign_{k}", v) for k, v in raids.BENIGN.items()]}  # fmt: skip
+SHAPES = {
+    **{f"raid_{name}": build for name, build in raids.RAIDS.items()},
+    **{f"benign_{name}": build for name, build in raids.BENIGN.items()},
+}
 
 
 def alert_count(world: World) -> int:
@@ -322,7 +324,8 @@ async def shape(tmp: Path, name: str, seed: int, speed: float) -> dict[str, Any]
         await settle(world, run)
         lockdowns, timeouts = counts(world, mark)
         sanctioned = {uid for uid in posting if uid not in guild.members or sb.is_timed_out(guild.members[uid])}
-        innocent = [uids[i] for i, a in enumerate(plan.accounts) if not a.raider]
+        youths = [u for u, a in zip(uids, plan.accounts, strict=True) if not a.raider and u in guild.members]
+        innocent = [guild.members[u] for u in youths]
         return {
             "scenario": name,
             "seed": seed,
@@ -334,7 +337,7 @@ async def shape(tmp: Path, name: str, seed: int, speed: float) -> dict[str, Any]
             "raiders_posting": len(posting),
             "raiders_sanctioned": len(sanctioned),
             "benign_deleted": sum(1 for m in benign if sb.message_index[m].deleted),
-            "benign_timeouts": sum(1 for uid in innocent if uid in guild.members and sb.is_timed_out(guild.members[uid])),
+            "benign_timeouts": sum(1 for member in innocent if sb.is_timed_out(member)),
             "lockdowns": lockdowns,
             "timeouts": timeouts,
             "alerts": alert_count(world),

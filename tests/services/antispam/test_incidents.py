@@ -51,7 +51,8 @@ async def test_a_join_flood_by_day_pauses_invites_and_times_out_the_joiners_with
     assert port.named("role") == [] and g.invites_until is not None and g.dms_until is None
     assert set(g.timeouts) == set(range(6000, 6011))
     assert {o.user_id for o in await rows(db, AntispamOffender)} == set(range(6000, 6011))
-    assert len(port.posts) == 1  # one alert for the whole flood
+    [(alert, _)] = port.posts  # one alert for the whole flood, saying what was done
+    assert alert.title.startswith("🚪") and any("<@6010>" in value for _, value in alert.lines)
 
 
 async def test_a_join_flood_at_night_or_when_configured_locks_the_guild(db: Database) -> None:
