@@ -10,11 +10,20 @@ Prints one JSON object per scenario, one per line:
 * ``benign``: 40 youths chat fast in one room — 2,000 messages in 5 minutes at night, with runs of "hahaha",
   emoji bursts, one meme link shared by several youths and a question pasted twice.
 * ``single``: one youth posts 30 (different) messages in 10 s (day time).
+* one scenario per raid shape of issue #13 and per benign crowd, built by ``tests/support/raids.py`` with a
+  fixed seed (``--seed``): ``raid_mixed_rules`` (young accounts each tripping a different per-account rule),
+  ``raid_varied_text`` (look-alikes, invisible characters, changing invites/URLs, emoji, numbers),
+  ``raid_mass_mentions``, ``raid_join_flood`` (fresh/avatar-less accounts joining within seconds, a few
+  posting), ``raid_sleepers`` (joined days ago, posting together), and ``benign_birthday``,
+  ``benign_homework_link``, ``benign_class_joining``, ``benign_pasted_twice``. Every scenario prints the same
+  keys: ``lockdown_ms``, ``spam_sent``, ``spam_refused_by_discord``, ``spam_visible_max``,
+  ``spam_visible_after``, ``raiders_posting``, ``raiders_sanctioned``, ``benign_deleted``, ``benign_timeouts``,
+  ``lockdowns``, ``timeouts``, ``alerts``, ``invites_paused_before_first_spam``.
 
 The sandbox clock is moved as the script goes, so every message carries the right timestamp while the script
 runs faster than real time (``--speed``: 1 paces the raid in real time, 10 ten times faster).
 
-    python benchmarks/raid.py [--scenario raid|benign|single|all] [--speed 1] [--no-baseline]
+    python benchmarks/raid.py [--scenario raid|benign|single|shapes|<shape name>|all] [--speed 1] [--no-baseline]
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ from bot.demo.chapters.antispam import (  # noqa: E402
 )
 from bot.demo.world import World, build_world, close_world  # noqa: E402
 from sandbox import permissions as P  # noqa: E402
-from tests.support import scenarios  # noqa: E402
+from tests.support import raids, scenarios  # noqa: E402
 
 TIMEOUT_ROUTE = "PATCH /guilds/{guild_id}/members/{user_id}"
 
@@ -240,9 +249,109 @@ async def single(tmp: Path) -> dict[str, Any]:
         await close_world(world)
 
 
+# ------------------------------------------------------------------------------------------------ shapes
+SHAPE_DAY = datetime(2026, 12, 2, 14, 0, tzinfo=UTC)  # 15:00 in Brussels
+SHAPES = {
+    **{f"raid_{name}": build for name, build in raids.RAIDS.items()},
+    **{f"benign_{name}": build for name, build in raids.BENIGN.items()},
+}
+
+
+def alert_count(world: World) -> int:
+    channel = world.sandbox.guilds[world.guild_id].channels[world.channels["mod_log"]]
+    return sum(1 for m in channel.visible_messages() if m.author_id == world.app.user_id and m.embeds)
+
+
+async def shape(tmp: Path, name: str, seed: int, speed: float) -> dict[str, Any]:
+    """Replay one plan of tests/support/raids.py against the real bot, paced in wall time by ``speed``."""
+    plan = SHAPES[name](random.Random(seed))
+    start = MIDNIGHT + timedelta(minutes=30) if plan.night else SHAPE_DAY
+    world = await fresh_world(tmp, name, start - timedelta(hours=1))
+    try:
+        sb = world.sandbox
+        uids: list[int] = []
+        for i, account in enumerate(plan.accounts):
+            uid = sb.create_user(f"{'r' if account.raider else 'y'}{i}", avatar="a1b2" if account.avatar else None,
+                                 created_at=start - timedelta(days=account.created_days_ago))  # fmt: skip
+            uids.append(uid)
+        members = sorted((a.joined_days_ago, i) for i, a in enumerate(plan.accounts) if a.joined_days_ago is not None)
+        for days, i in reversed(members):  # in the order they joined, before the plan starts
+            joined = start - timedelta(days=days)
+            if joined > world.clock.now():
+                await world.clock.set(joined)
+            roles = [] if plan.accounts[i].raider else [world.roles["youth"]]
+            await sb.add_member(world.guild_id, uids[i], roles=roles, joined_at=joined)
+        await world.at(start - timedelta(seconds=15))
+        await world.settle()
+        channels = [world.channels[n] for n in ("general", "chill", "study")]
+        mark = len(sb.requests)
+        guild = sb.guilds[world.guild_id]
+        run = RaidRun()
+        benign: list[int] = []
+        posting: set[int] = set()
+        paused_first: bool | None = None
+        t0 = time.monotonic()
+        first = plan.steps[0].seconds if plan.steps else 0.0
+        for step in plan.steps:
+            at = start + timedelta(seconds=step.seconds)
+            wait = t0 + (step.seconds - first) / speed - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if at > world.clock.now():
+                await world.clock.set(at)
+            uid, account = uids[step.account], plan.accounts[step.account]
+            if step.kind == "join":
+                await sb.add_member(world.guild_id, uid, joined_at=at)
+                continue
+            channel = channels[step.channel % len(channels)]
+            if not can_post(world, uid, channel):
+                run.blocked_posts += int(account.raider)
+                continue
+            pinged = [uids[m] for m in step.mentions]
+            content = step.text + "".join(f" <@{p}>" for p in pinged)
+            if account.raider and run.first_spam_at is None:
+                run.first_spam_at = time.monotonic()
+                paused_first = guild.incidents_data.get("invites_disabled_until") is not None
+            message = await sb.post_message(channel, uid, content, mentions=pinged, created_at=at)
+            mid = int(message["id"])
+            if account.raider:
+                run.spam.append(mid)
+                run._spam_set.add(mid)
+                posting.add(uid)
+            else:
+                benign.append(mid)
+            run.sample(world)
+        await settle(world, run)
+        lockdowns, timeouts = counts(world, mark)
+        sanctioned = {uid for uid in posting if uid not in guild.members or sb.is_timed_out(guild.members[uid])}
+        youths = [u for u, a in zip(uids, plan.accounts, strict=True) if not a.raider and u in guild.members]
+        innocent = [guild.members[u] for u in youths]
+        return {
+            "scenario": name,
+            "seed": seed,
+            "lockdown_ms": run.lockdown_ms(world, mark),
+            "spam_sent": len(run.spam),
+            "spam_refused_by_discord": run.blocked_posts,
+            "spam_visible_max": run.visible_max,
+            "spam_visible_after": run.sample(world),
+            "raiders_posting": len(posting),
+            "raiders_sanctioned": len(sanctioned),
+            "benign_deleted": sum(1 for m in benign if sb.message_index[m].deleted),
+            "benign_timeouts": sum(1 for member in innocent if sb.is_timed_out(member)),
+            "lockdowns": lockdowns,
+            "timeouts": timeouts,
+            "alerts": alert_count(world),
+            "invites_paused_before_first_spam": paused_first if paused_first is not None else (
+                guild.incidents_data.get("invites_disabled_until") is not None if plan.raid else None),
+        }  # fmt: skip
+    finally:
+        await close_world(world)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", choices=("raid", "benign", "single", "all"), default="all")
+    parser.add_argument("--scenario", choices=("raid", "benign", "single", "shapes", "all", *SHAPES), default="all")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the shape scenarios")
     parser.add_argument("--speed", type=float, default=1.0, help="raid pace: 1 = real time, 10 = ten times faster")
     parser.add_argument("--no-baseline", action="store_true", help="skip the raid without the anti-spam cog")
     args = parser.parse_args()
@@ -258,6 +367,9 @@ async def main() -> None:
             print(json.dumps(await benign(tmp), ensure_ascii=False), flush=True)
         if args.scenario in ("single", "all"):
             print(json.dumps(await single(tmp), ensure_ascii=False), flush=True)
+        for name in SHAPES:
+            if args.scenario in ("shapes", "all", name):
+                print(json.dumps(await shape(tmp, name, args.seed, args.speed), ensure_ascii=False), flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

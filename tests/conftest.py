@@ -90,6 +90,15 @@ class _Templates:
 TEMPLATES = _Templates()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--seeds",
+        type=int,
+        default=None,
+        help="generative anti-spam tests: run this many random seeds instead of the fixed CI seeds",
+    )
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     asyncio.run(TEMPLATES.drop())
 

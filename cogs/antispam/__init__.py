@@ -23,7 +23,7 @@ from bot.events import Observer, Seen, events_of
 from bot.i18n import lang_for
 from bot.i18n.translator import _, choices
 from bot.runtime import Runtime
-from bot.services.antispam import MORNING, QUIET, RENEW, AntispamService
+from bot.services.antispam import MORNING, PURGE, QUIET, RENEW, AntispamService
 from bot.services.antispam.guard import GuildProfile
 from bot.services.antispam.options import (
     SETTING_NAMES,
@@ -152,7 +152,7 @@ class AntispamCog(commands.Cog):
 
     def _judge_join(self, profile: GuildProfile, event: JoinEvent) -> Awaitable[None] | None:
         verdict = self.service.guard.observe_join(profile, event)
-        return self.service.handle_join(event, verdict) if verdict.reasons else None
+        return self.service.handle_join(event, verdict) if verdict.offenders else None
 
     def on_member_remove(self, seen: Seen[discord.Member]) -> None:
         self.service.guard.forget(seen.item.guild.id, seen.item.id)
@@ -164,6 +164,7 @@ class AntispamCog(commands.Cog):
         for guild in self.bot.guilds:  # warm: the message path judges from memory from the first message on
             await self.service.guard.profile(guild.id)
         await self.service.resume([guild.id for guild in self.bot.guilds])
+        await self.service.schedule_purge(first=True)
 
     # ------------------------------------------------------------------ /lockdown
     @lockdown.command(name="aan", description=_("Lock the server now", "cmd.lockdown.on"))
@@ -335,6 +336,7 @@ async def setup(bot: commands.Bot) -> None:
     runtime.scheduler.register(QUIET, service.on_quiet)
     runtime.scheduler.register(RENEW, service.on_renew)
     runtime.scheduler.register(MORNING, service.on_morning)
+    runtime.scheduler.register(PURGE, service.on_purge)
     bot.add_dynamic_items(IncidentButton)
     cog = AntispamCog(bot, runtime, service)
     await bot.add_cog(cog)

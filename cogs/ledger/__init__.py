@@ -176,6 +176,7 @@ class LedgerCog(commands.Cog):
                 lang,
                 k=config.suppression_k,
                 retention_days=config.retention_days,
+                antispam_days=self.runtime.settings.antispam.record_retention_days,
                 period=t(f"ledger.period.{config.period}", lang),
             )
             for lang in LANGUAGES

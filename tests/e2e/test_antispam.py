@@ -378,8 +378,9 @@ async def test_a_role_mapping_change_reaches_the_message_path_at_once(world: Wor
     assert not sb.is_timed_out(sb.guilds[world.guild_id].members[flooder])
 
 
-async def test_raid_accounts_that_never_posted_do_not_count_as_new_youths(world: World) -> None:
-    """Twenty accounts join in a burst (within 40 s), five of them spam: all twenty leave the contact ledger."""
+async def test_a_join_flood_is_quarantined_and_locked_before_it_posts(world: World) -> None:
+    """Twenty accounts join in a burst (within 40 s) at night: invites are paused and the guild locked before
+    the first post, every joiner is timed out (none can post), and all twenty leave the contact ledger."""
     await world.at(MIDNIGHT - timedelta(minutes=2))
     rng = random.Random(11)
     raiders = []
@@ -395,8 +396,11 @@ async def test_raid_accounts_that_never_posted_do_not_count_as_new_youths(world:
     await service(world).drain()
     guild = world.sandbox.guilds[world.guild_id]
     assert guild.everyone.permissions & LOCK_BITS == 0  # it was a raid
-    assert not any(world.sandbox.is_timed_out(guild.members[uid]) for uid in raiders[5:])  # sleepers not punished
-    await world.runtime.services.ledger.flush()  # type: ignore[union-attr]
+    assert guild.incidents_data["invites_disabled_until"] is not None
+    assert all(world.sandbox.is_timed_out(guild.members[uid]) for uid in raiders)  # quarantined, posting or not
+    assert run.spam == [] and run.blocked_posts > 0  # not one spam message got through
+    assert len(alert_messages(world)) == 1
+    await world.runtime.services.ledger.flush()
     assert await join_moments(world) == 0
 
 

@@ -63,9 +63,11 @@ def can_post(world: World, user_id: int, channel_id: int) -> bool:
 
 
 async def add_raiders(world: World, count: int, at: datetime, rng: random.Random) -> list[int]:
-    """Fresh accounts without avatar that join during the ten minutes before ``at`` (the clock moves along)."""
+    """Fresh accounts without avatar that join during the ten minutes before ``at`` (the clock moves along),
+    trickling in evenly enough to stay under the join-flood threshold (a flood is locked before it posts)."""
     raiders = []
-    joins = sorted(at - timedelta(minutes=rng.uniform(1, 10)) for _ in range(count))
+    step = timedelta(minutes=9) / max(count, 1)
+    joins = [at - timedelta(minutes=10) + step * i + step * rng.uniform(0, 0.5) for i in range(count)]
     for i, joined in enumerate(joins):
         if joined > world.clock.now():
             await world.clock.set(joined)

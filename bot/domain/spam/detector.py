@@ -9,6 +9,12 @@ Three small limiters, in the spirit of RoboDanny's ``SpamChecker``:
   Enough *young* accounts (joined < ``young_join_hours`` or account < ``young_account_days``) in one group
   is a RAID. A link group counts every young poster; a text-only group counts young accounts that repeat
   it, so a class of newcomers saying hello never locks the guild. Established members never count;
+  Every Discord invite is one key (an invite to another server), a URL its registered domain, and a message
+  pinging ``mass_mention_min`` members groups with others like it; an invite from a *recent* account (joined
+  within ``recent_join_days``: a raid's sleepers) counts as from a young one;
+* coordinated offences: ``coordinated_min_accounts`` recent accounts earning per-account verdicts of any kind
+  within ``coordinated_seconds`` are one RAID, with the young accounts posting fast beside them. While a raid
+  is on, a recent account breaking any per-account rule, or a young one posting fast, is folded into it;
 * joins: a burst of young or avatar-less joiners makes them suspects; when enough suspects spam, it is a RAID.
 
 The event timestamps are the only clock. Every structure is pruned by time and capped by size.
@@ -34,6 +40,9 @@ MAX_CLUSTERS = 256
 MAX_CLUSTER_ENTRIES = 512
 MAX_KEYS_PER_CLUSTER = 8
 NEAR_SCAN = 64
+MAX_OFFENCES = 2_000
+MASS_MENTION_KEY = "M:mass_mention"
+"""Messages pinging several members group together whatever their text, like posts of one link."""
 MAX_JOINS = 2_000
 MAX_SUSPECTS = 5_000
 MAX_RAID_ACCOUNTS = 20_000
@@ -46,6 +55,8 @@ class VerdictKind(StrEnum):
     NONE = "none"
     MEMBER = "member"
     RAID = "raid"
+    JOIN_BURST = "join_burst"
+    """Accounts joining in a burst, to quarantine before they post (``is_new_raid`` on the burst's first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +107,11 @@ class Verdict:
 # --- tracked state ----------------------------------------------------------------------------------------
 class _Msg:
     __slots__ = ("at", "attachments", "author_id", "channel_id", "deleted", "emoji", "everyone", "invites",
-                 "links", "mentions", "message_id", "newlines", "role_mentions", "skeleton", "young")  # fmt: skip
+                 "links", "mentions", "message_id", "newlines", "recent", "role_mentions", "skeleton",
+                 "young")  # fmt: skip
     one = 1  # what a message adds to the burst count
 
-    def __init__(self, ev: MessageEvent, at: float, norm: NormalizedContent, young: bool) -> None:
+    def __init__(self, ev: MessageEvent, at: float, norm: NormalizedContent, young: bool, recent: bool) -> None:
         self.at = at
         self.author_id = ev.author_id
         self.channel_id = ev.channel_id
@@ -113,7 +125,9 @@ class _Msg:
         self.attachments = ev.attachment_count
         self.emoji = norm.emoji
         self.newlines = ev.content.count("\n")
-        self.young = young
+        # A link or an invite to another server from a recent account (a sleeper) counts as from a young one.
+        self.young = young or (recent and bool(norm.links))
+        self.recent = recent
         self.deleted = False
 
 
@@ -240,7 +254,9 @@ class SpamDetector:
         self._join_reason: Reason | None = None
         self._suspects: OrderedDict[int, float] = OrderedDict()
         self._suspect_spam: OrderedDict[int, float] = OrderedDict()
+        self._offences_log: deque[tuple[float, int]] = deque(maxlen=MAX_OFFENCES)
         self._raid_active = False
+        self._raid_started = _NEVER
         self._raid_accounts: dict[int, None] = {}
         self._sig_links: dict[str, None] = {}
         self._sig_texts: deque[frozenset[str]] = deque(maxlen=MAX_SIGNATURE_TEXTS)
@@ -263,6 +279,7 @@ class SpamDetector:
     def end_raid(self) -> None:
         """Staff (or the quiet timer) ended the raid: forget its accounts and signature."""
         self._raid_active = False
+        self._raid_started = _NEVER
         self._raid_accounts.clear()
         self._sig_links.clear()
         self._sig_texts.clear()
@@ -270,10 +287,10 @@ class SpamDetector:
 
     def join_burst_accounts(self, at: datetime) -> frozenset[int]:
         """Accounts that joined in a burst and are still watched at ``at`` (a raid's sleepers among them), and,
-        while a burst is on, every suspicious joiner of the follow window before ``at``."""
+        while a burst or a raid is on, every suspicious joiner of the follow window before ``at``."""
         t = at.timestamp()
         accounts = {user_id for user_id, until in self._suspects.items() if until >= t}
-        if self._join_burst_until >= t:
+        if self._join_burst_until >= t or self._raid_active:
             since = t - self._policy.thresholds_at(at).join_burst_follow_minutes * 60
             accounts.update(user_id for joined, user_id in self._weighed_joins if since <= joined <= t)
         return frozenset(accounts)
@@ -315,7 +332,8 @@ class SpamDetector:
         self._prune(t)
         th = self._policy.thresholds_at(ev.at)
         norm = normalize(ev.content)
-        m = _Msg(ev, t, norm, th.is_young(ev.at, ev.account_created_at, ev.joined_at))
+        young = th.is_young(ev.at, ev.account_created_at, ev.joined_at)
+        m = _Msg(ev, t, norm, young, young or th.is_recent(ev.at, ev.account_created_at, ev.joined_at))
         acc = self._touch(ev.author_id, t)
         acc.msgs.append(m)
         reasons: list[Reason] = []
@@ -330,7 +348,10 @@ class SpamDetector:
         if trigger:
             verdict = self._declare_raid(m, th, cluster, trigger, accounts, reasons)
         elif self._raid_active and (
-            ev.author_id in self._raid_accounts or (m.young and self._matches_signature(m, norm, th))
+            ev.author_id in self._raid_accounts
+            or (m.young and self._matches_signature(m, norm, th))
+            or (m.recent and bool(reasons))
+            or (m.young and (self._fast(acc, m.at, th) or m.at <= self._raid_started + th.raid_sweep_seconds))
         ):
             verdict = self._raid_follow_up(m, acc, th, reasons)
         elif reasons and acc.flagged_until <= t:
@@ -366,14 +387,26 @@ class SpamDetector:
         if self._join_burst_until >= t:
             self._join_burst_until = until
             self._suspect(ev.user_id, until)
-            return Verdict()
+            return self._quarantine({ev.user_id}, new=False)
         if self._join_weight + 1e-9 < th.join_burst_count:
             return Verdict()
         self._join_burst_until = until
         self._join_reason = Reason("join_burst", len(joins), th.join_burst_count, th.join_burst_seconds)
         for _, user_id, _ in joins:
             self._suspect(user_id, until)
-        return Verdict(reasons=(self._join_reason,))
+        return self._quarantine({user_id for _, user_id, _ in joins}, new=True)
+
+    def _quarantine(self, accounts: set[int], *, new: bool) -> Verdict:
+        """A join burst is a raid from its first moment: its joiners are raid accounts before they post."""
+        fresh = {a for a in accounts if a not in self._raid_accounts}
+        if not fresh:
+            return Verdict()
+        new_raid = not self._raid_active
+        self._raid_active = True
+        for author in fresh:
+            self._mark_raider(author)
+        why = (self._join_reason,) if self._join_reason is not None else ()
+        return Verdict(VerdictKind.JOIN_BURST, why, frozenset(fresh), is_new_raid=new and new_raid)
 
     # --- per account ---
     @staticmethod
@@ -421,18 +454,22 @@ class SpamDetector:
     def _cluster_for(self, m: _Msg, norm: NormalizedContent, th: SpamThresholds) -> _Cluster | None:
         """The message's content group. Only young accounts start groups or look for near matches:
         established members merely join an exact match (they dilute its young share, nothing more)."""
-        key = "L:" + (norm.invites or norm.links)[0] if norm.links else "S:" + m.skeleton
+        grouped = bool(norm.links) or m.mentions >= th.mass_mention_min
+        if norm.links:
+            key = "L:" + (norm.invites or norm.links)[0]
+        else:
+            key = MASS_MENTION_KEY if m.mentions >= th.mass_mention_min else "S:" + m.skeleton
         cid = self._cluster_index.get(key)
         cluster = self._clusters.get(cid) if cid is not None else None
         if cluster is None and not m.young:
             return None
-        if cluster is None and not norm.links:
+        if cluster is None and not grouped:
             cluster = self._near_cluster(shingles(m.skeleton), th.cluster_similarity)
             if cluster is not None and len(cluster.keys) < MAX_KEYS_PER_CLUSTER:
                 cluster.keys.append(key)
                 self._cluster_index[key] = cluster.cid
         if cluster is None:
-            cluster = _Cluster(self._next_cluster, key, None if norm.links else shingles(m.skeleton))
+            cluster = _Cluster(self._next_cluster, key, None if grouped else shingles(m.skeleton))
             self._next_cluster += 1
             self._clusters[cluster.cid] = cluster
             self._cluster_index[key] = cluster.cid
@@ -470,20 +507,62 @@ class SpamDetector:
         accounts: set[int] = set()
         if cluster is not None and m.young:
             counted = cluster.counted()
-            if counted >= th.cluster_min_accounts and len(cluster.young) >= th.cluster_young_fraction * len(
-                cluster.counts
-            ):
-                trigger.append(Reason("cross_account", counted, th.cluster_min_accounts, th.cluster_seconds))
+            needed = th.link_min_accounts if cluster.is_link else th.cluster_min_accounts
+            if counted >= needed and len(cluster.young) >= th.cluster_young_fraction * len(cluster.counts):
+                trigger.append(Reason("cross_account", counted, needed, th.cluster_seconds))
                 if not self._raid_active:
                     accounts |= cluster.counted_accounts()
                 # A young account posting the raid's content is part of it. (Once the raid is on, every
                 # other account in the cluster is caught at its own next message.)
                 accounts.add(m.author_id)
+        soft = m.young and bool(m.everyone or m.invites or self._rapid(acc, m.at, th))
+        if m.recent and (reasons or soft):
+            together = self._coordinated(m, th)
+            if len(together) >= th.coordinated_min_accounts:
+                trigger.append(Reason("coordinated", len(together), th.coordinated_min_accounts,
+                                      th.coordinated_seconds))  # fmt: skip
+                accounts |= together
         spammers = self._suspects_spamming(m, acc, th, cluster, reasons)
         if spammers and self._join_reason is not None:
             trigger.append(self._join_reason)
             accounts |= spammers
         return trigger, accounts
+
+    def _coordinated(self, m: _Msg, th: SpamThresholds) -> set[int]:
+        """Note that a recent account earned a per-account verdict (or, young, tried @everyone, posted an
+        invite or posts at a bot's pace); the recent offenders of the window."""
+        offences = self._offences_log
+        offences.append((m.at, m.author_id))
+        cutoff = m.at - th.coordinated_seconds
+        while offences and offences[0][0] < cutoff:
+            offences.popleft()
+        return {author for _, author in offences}
+
+    @staticmethod
+    def _rapid(acc: _Account, t: float, th: SpamThresholds) -> bool:
+        """At a bot's pace: ``rapid_messages`` within ``rapid_seconds`` (counted as a coordinated offence)."""
+        cutoff = t - th.rapid_seconds
+        return sum(1 for r in acc.msgs if r.at >= cutoff) >= th.rapid_messages
+
+    def _fast(self, acc: _Account, t: float, th: SpamThresholds) -> bool:
+        """Posting ``raid_sweep_messages`` within ``burst_seconds``: during a raid a young account doing so
+        is one of the raid's, even before it breaks a per-account limit."""
+        cutoff = t - th.burst_seconds
+        return sum(1 for r in acc.msgs if r.at >= cutoff) >= th.raid_sweep_messages
+
+    def _sweep(self, t: float, th: SpamThresholds) -> set[int]:
+        """When a raid starts: the young accounts posting in its first moments (``raid_sweep_seconds``), and
+        those posting fast or posting links, mentions or @everyone within ``coordinated_seconds``."""
+        cutoff, close = t - th.coordinated_seconds, t - th.raid_sweep_seconds
+        swept: set[int] = set()
+        for author, acc in self._accounts.items():
+            recent = [r for r in acc.msgs if r.at >= cutoff and r.young]
+            if not recent:
+                continue
+            loud = any(r.links or r.mentions or r.everyone for r in recent)
+            if loud or recent[-1].at >= close or self._fast(acc, recent[-1].at, th):
+                swept.add(author)
+        return swept
 
     def _suspects_spamming(
         self, m: _Msg, acc: _Account, th: SpamThresholds, cluster: _Cluster | None, reasons: list[Reason]
@@ -519,6 +598,9 @@ class SpamDetector:
     ) -> Verdict:
         new_raid = not self._raid_active
         self._raid_active = True
+        if new_raid:
+            self._raid_started = m.at
+            accounts = accounts | self._sweep(m.at, th)
         fresh = {a for a in accounts if a not in self._raid_accounts}
         for author in fresh:
             self._mark_raider(author)

@@ -2,13 +2,14 @@
 
 Three forms of a message, each cheaper to compare than the last:
 
-* ``text``: NFKC, casefolded, invisible characters removed, look-alike letters mapped to ASCII,
-  whitespace collapsed.
+* ``text``: NFKC, casefolded, every invisible and bidi character removed, look-alike letters mapped to ASCII
+  with Unicode's confusables data (UTS #39, see :mod:`bot.domain.spam.confusables`), whitespace collapsed.
 * ``skeleton``: ``text`` without markup, punctuation, accents and leet (``n0w`` → ``now``; ``l``/``1``/``|``
   all become ``i``), digit runs as ``#`` and leading/trailing number noise dropped, the message's link keys
   appended. ``"join now 123"``, ``"join now 456"`` and ``"JOIN  n0w 789!!"`` share one skeleton.
-* ``links``/``invites``: canonical link keys (host + path, lowercased, tracking parameters removed);
-  every spelling of one Discord invite gives ``discord.gg/<code>``.
+* ``links``/``invites``: link keys. A URL is its registered domain (``https://m.shop.example.co.uk/a?b``
+  → ``example.co.uk``), so a changing path or tracking code behind one sentence changes nothing; every
+  Discord invite, whatever its spelling, host or code, is ``discord.gg/*``: "an invite to another server".
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import re
 import string
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
+
+from bot.domain.spam.confusables import confusable_table, registered_domain
 
 __all__ = [
     "NormalizedContent",
@@ -34,44 +37,28 @@ MAX_SKELETON = 400
 """Skeletons are cut here so comparing two long messages stays cheap."""
 
 # --- invisible characters -------------------------------------------------------------------------------
-_INVISIBLE_RANGES = (
-    (0x00AD, 0x00AD),  # soft hyphen
+# Every format character (Unicode category Cf: zero-width space/joiners, LRM/RLM, every bidi embedding,
+# override and isolate, word joiner, invisible operators, tag characters, BOM) plus the default-ignorable
+# characters that are letters or marks and so look blank: fillers, variation selectors.
+_BLANK_RANGES = (
     (0x034F, 0x034F),  # combining grapheme joiner
-    (0x061C, 0x061C),
     (0x115F, 0x1160),  # Hangul fillers
     (0x17B4, 0x17B5),
-    (0x180E, 0x180E),
-    (0x200B, 0x200F),  # zero-width space/non-joiner/joiner, LRM, RLM
-    (0x202A, 0x202E),  # bidi embeddings
-    (0x2060, 0x2064),  # word joiner, invisible operators
-    (0x2066, 0x2069),
+    (0x180B, 0x180F),  # Mongolian variation selectors, vowel separator
     (0x3164, 0x3164),  # Hangul filler (a favourite "blank" character)
     (0xFE00, 0xFE0F),  # variation selectors
-    (0xFEFF, 0xFEFF),  # zero-width no-break space / BOM
     (0xFFA0, 0xFFA0),
-    (0xE0000, 0xE007F),  # tag characters
     (0xE0100, 0xE01EF),  # variation selectors supplement
 )
-_STRIP_INVISIBLE = {cp: None for lo, hi in _INVISIBLE_RANGES for cp in range(lo, hi + 1)}
+_STRIP_INVISIBLE = {
+    **{cp: None for lo, hi in _BLANK_RANGES for cp in range(lo, hi + 1)},
+    **{cp: None for cp in range(0x110000) if unicodedata.category(chr(cp)) == "Cf"},
+    **{cp: " " for cp in range(0x80, 0x3001) if unicodedata.category(chr(cp)) == "Zs"},  # odd spaces
+    0x2800: " ",  # Braille blank
+}
 
-# --- look-alikes (applied after NFKC + casefold, so lowercase forms suffice) -------------------------------
-_CONFUSABLES: dict[str, str | int | None] = {
-    # Cyrillic
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "п": "n", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "ь": "b", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "һ": "h",
-    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ү": "y", "ҽ": "e", "ɡ": "g",
-    # Greek
-    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-    "σ": "o", "ς": "c", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "μ": "u", "ϲ": "c", "ϳ": "j",
-    # Armenian
-    "օ": "o", "ս": "u", "ո": "n", "հ": "h", "ց": "g",
-    # Latin small capitals and other look-alikes NFKC leaves alone
-    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ғ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j",
-    "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u",
-    "ᴠ": "v", "ᴡ": "w", "ꜰ": "f", "ʏ": "y", "ᴢ": "z", "ɑ": "a", "ı": "i", "ȷ": "j", "ɩ": "i", "ø": "o", "đ": "d",
-    "ł": "l", "ħ": "h", "ŧ": "t",
-}  # fmt: skip
-_CLEAN_TABLE = {**_STRIP_INVISIBLE, **str.maketrans(_CONFUSABLES)}
+# --- look-alikes: Unicode's own confusables.txt (UTS #39), as shipped by confusable_homoglyphs -------------
+_CLEAN_TABLE = {**_STRIP_INVISIBLE, **confusable_table()}
 
 # Leet is only safe in the skeleton (it would corrupt links and numbers in ``text``).
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
@@ -99,8 +86,9 @@ _URL = re.compile(
     r"|\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r")\b(?:[/?#][^\s<>\"'`]*)?"
 )
 _URL_TRAILING = ".,;:!?)]}'\"*_~|>"
-_TRACKING_PARAMS = frozenset({"fbclid", "gclid", "igshid", "si", "feature", "ref", "ref_src", "mc_cid",
-                              "mc_eid", "s", "share_id", "spm", "yclid", "_ga"})  # fmt: skip
+INVITE_KEY = "discord.gg/*"
+"""Every Discord invite, whatever its spelling, host or code: "an invite to another server"."""
+_HOST_ALIASES = {"youtu.be": "youtube.com"}
 
 _EMOJI_BASE = (
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
@@ -202,10 +190,7 @@ def _take_invites(text: str) -> tuple[str, tuple[str, ...]]:
     keys: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
-        host = re.sub(r"[^a-z]+", ".", match["host"].replace("dot", "."))
-        if host.endswith(".invite") or host == "discord.gg":
-            host = "discord.gg"
-        keys.append(f"{host}/{match['code']}")
+        keys.append(INVITE_KEY)
         return " "
 
     return _INVITE.sub(keep, text), tuple(keys)
@@ -227,27 +212,18 @@ def _take_urls(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _url_key(raw: str) -> str | None:
+    """A URL as its registered domain (``https://m.sub.example.co.uk/x?y`` → ``example.co.uk``)."""
     raw = raw.rstrip(_URL_TRAILING)
     if not raw.startswith(("http://", "https://")):
         raw = "http://" + raw
     try:
-        parts = urlsplit(raw)
-        host = parts.hostname or ""
+        host = urlsplit(raw).hostname or ""
     except ValueError:
         return None
-    host = host.removeprefix("www.").removeprefix("m.")
     if "." not in host:
         return None
-    path = parts.path.rstrip("/").lower()
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
-    if host == "youtu.be" and len(path) > 1:
-        host, path, query = "youtube.com", "/watch", [("v", path[1:]), *query]
-    encoded = urlencode(sorted(query)).lower()
-    return host + path + ("?" + encoded if encoded else "")
-
-
-def _is_tracking(param: str) -> bool:
-    return param.startswith("utm_") or param in _TRACKING_PARAMS
+    domain = registered_domain(host)
+    return _HOST_ALIASES.get(domain, domain)
 
 
 def _skeleton(body: str, links: tuple[str, ...]) -> str:

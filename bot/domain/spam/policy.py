@@ -57,12 +57,23 @@ class SpamThresholds(BaseModel):
 
     # --- cross-account (a raid) ---
     cluster_min_accounts: int = Field(default=5, ge=2, le=100)  # young accounts posting near-same content
+    link_min_accounts: int = Field(default=3, ge=2, le=100)  # young/recent accounts posting one domain/any invite
     cluster_seconds: Seconds = Field(default=15, ge=1, le=120)
     cluster_similarity: float = Field(default=0.6, ge=0.3, le=1.0)  # 3-gram Jaccard of skeletons
     cluster_min_chars: int = Field(default=12, ge=1, le=200)  # skeleton length that counts without link/mention
     cluster_young_fraction: float = Field(default=0.6, ge=0.5, le=1.0)  # young share of a cluster's authors
     young_join_hours: float = Field(default=24, ge=0, le=720)  # joined less ago: young
     young_account_days: float = Field(default=7, ge=0, le=365)  # account created less ago: young
+    mass_mention_min: int = Field(default=3, ge=2, le=50)  # members pinged in one message: grouped like a link
+
+    # --- coordinated offences (a raid of different rules) ---
+    coordinated_min_accounts: int = Field(default=3, ge=2, le=100)  # recent accounts earning verdicts together
+    coordinated_seconds: Seconds = Field(default=30, ge=1, le=600)
+    recent_join_days: float = Field(default=14, ge=0, le=365)  # joined less ago: counts (sleepers); else established
+    raid_sweep_messages: int = Field(default=2, ge=2, le=50)  # young posters this fast in burst_seconds join a raid
+    raid_sweep_seconds: Seconds = Field(default=5, ge=0, le=60)  # any young poster this close to a raid's start
+    rapid_messages: int = Field(default=3, ge=2, le=50)  # a young account posting this many within rapid_seconds
+    rapid_seconds: Seconds = Field(default=2, ge=0.1, le=30)  # counts as a coordinated offence (a bot's pace)
 
     # --- join burst ---
     join_burst_count: int = Field(default=10, ge=2, le=1000)  # weighted suspicious joins per window
@@ -88,6 +99,7 @@ class SpamThresholds(BaseModel):
             newlines_max=80,
             new_member_minutes=30,
             cluster_min_accounts=4,
+            coordinated_seconds=60,
             join_burst_count=6,
         )
 
@@ -96,6 +108,12 @@ class SpamThresholds(BaseModel):
         if joined_at is not None and at - joined_at < timedelta(hours=self.young_join_hours):
             return True
         return at - account_created_at < timedelta(days=self.young_account_days)
+
+    def is_recent(self, at: datetime, account_created_at: datetime, joined_at: datetime | None) -> bool:
+        """Young, or joined within ``recent_join_days`` (a raid's sleepers): counts for coordinated offences."""
+        if joined_at is not None and at - joined_at < timedelta(days=self.recent_join_days):
+            return True
+        return self.is_young(at, account_created_at, joined_at)
 
     def is_new_member(self, at: datetime, joined_at: datetime | None) -> bool:
         """Joined within ``new_member_minutes``: link, invite and @everyone limits are stricter."""
@@ -124,6 +142,9 @@ class SpamPolicy(BaseModel):
     quiet_minutes: int = Field(default=30, ge=1, le=1440, description="no spam for this long: the raid may end")
     member_window_seconds: Seconds = Field(
         default=60, ge=5, le=3600, description="one MEMBER verdict per account per window; later messages only deleted"
+    )
+    record_retention_days: int = Field(
+        default=90, ge=1, le=3650, description="offender rows (Discord user IDs) are deleted this long after closing"
     )
 
     @field_validator("night_start", "night_end")

@@ -77,6 +77,20 @@ def plan(state: GuildState, settings: AntispamSettings, now: datetime) -> LockPl
     )
 
 
+def pause_plan(state: GuildState, settings: AntispamSettings, now: datetime) -> LockPlan:
+    """A join flood by day: only invites are paused (nothing else is taken, so nothing else is restored)."""
+    return LockPlan(
+        everyone_permissions=state.everyone_permissions,
+        removed=0,
+        invites_until=state.invites_disabled_until,
+        dms_until=state.dms_disabled_until,
+        pause_invites=True,
+        pause_dms=False,
+        paused_until=now + PAUSE_AHEAD,
+        channels=(),
+    )
+
+
 async def _steps(*calls: Awaitable[None]) -> list[Blocked]:
     results = await asyncio.gather(*calls, return_exceptions=True)
     blocked: list[Blocked] = []
@@ -96,7 +110,7 @@ def _pause_values(lock: LockPlan, until: datetime) -> tuple[datetime | None, dat
 async def apply(port: GuildPort, lock: LockPlan, state: GuildState, reason: str) -> list[Blocked]:
     """Lock: the role edit first (it is what stops the flood), then overwrites, pauses and slowmode together."""
     blocked: list[Blocked] = []
-    if state.everyone_permissions & LOCK_BITS:
+    if lock.removed and state.everyone_permissions & LOCK_BITS:
         blocked += await _steps(port.set_everyone_permissions(state.everyone_permissions & ~LOCK_BITS, reason))
     calls: list[Awaitable[None]] = []
     for ch in lock.channels:

@@ -25,6 +25,7 @@ SETTING_NAMES: tuple[str, ...] = (
     "ping_at_night",
     "morning_summary_time",
     "lockdown_on_raid",
+    "lockdown_on_join_burst",
     "pause_invites",
     "pause_dms",
     "slowmode_seconds",
@@ -32,7 +33,7 @@ SETTING_NAMES: tuple[str, ...] = (
 PROFILE_KEYS = {"day": "day", "night": "night", "dag": "day", "nacht": "night"}
 TRUE_WORDS = {"ja", "aan", "yes", "on", "true", "1"}
 FALSE_WORDS = {"nee", "uit", "no", "off", "false", "0"}
-BOOL_SETTINGS = {"ping_at_night", "lockdown_on_raid", "pause_invites", "pause_dms"}
+BOOL_SETTINGS = {"ping_at_night", "lockdown_on_raid", "lockdown_on_join_burst", "pause_invites", "pause_dms"}
 TIME_SETTINGS = {"night_start", "night_end", "morning_summary_time"}
 
 

@@ -40,6 +40,11 @@ class IncidentView:
     offenders: Sequence[AntispamOffender]
 
 
+def _pause_only(lock: LockPlan, reasons: Sequence[dict[str, Any]]) -> bool:
+    """A join flood's response by day: invites paused, nothing taken from @everyone or the channels."""
+    return not (lock.removed or lock.channels) and any(row.get("code") == "join_burst" for row in reasons)
+
+
 class Reporter:
     def __init__(self, i18n: I18n) -> None:
         self.i18n = i18n
@@ -137,6 +142,8 @@ class Reporter:
         kind = inc.kind
         if inc.kind == "raid" and view.lock is None:
             kind = "raid_unlocked"
+        elif inc.kind == "raid" and view.lock is not None and _pause_only(view.lock, inc.reasons):
+            kind = "join_flood"  # a join flood by day: only invites were paused
         title = self.t(lang, f"antispam.alert.{kind}.{'ended' if ended and locking else 'title'}")
         content = self.t(lang, f"antispam.alert.{kind}.content", time=self.clock(inc.started_at, zone))
         lines: list[tuple[str, str]] = []
@@ -199,14 +206,6 @@ class Reporter:
             content=self.t(lang, f"antispam.note.unlocked.{how}", minutes=settings.quiet_minutes),
             title=self.t(lang, "antispam.note.restored"),
             color=GREEN,
-        )
-
-    def join_burst(self, lang: str, reason: Reason) -> Alert:
-        return Alert(
-            content=self.t(lang, "antispam.alert.join_burst.content"),
-            title=self.t(lang, "antispam.alert.join_burst.title"),
-            lines=[(self.t(lang, "antispam.field.detected"), self.reason(lang, reason))],
-            color=BLUE,
         )
 
     def morning(self, lang: str, views: Sequence[IncidentView], settings: AntispamSettings) -> Alert:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core import Core
 from bot.domain.guild_config import GuildConfig
 from bot.domain.spam import JoinEvent, MessageEvent, Verdict, VerdictKind
 from bot.domain.spam.quiet import quiet_at
-from bot.runtime import Runtime
 from bot.scheduling import Job
 from bot.services.antispam import lockdown
 from bot.services.antispam.batcher import Batch, Batcher, Owner
@@ -32,13 +32,18 @@ from bot.services.antispam.store import AntispamStore, OffenderAction
 
 log = logging.getLogger("happymood.antispam")
 
-QUIET, RENEW, MORNING = "antispam.quiet", "antispam.renew", "antispam.morning"
+QUIET, RENEW, MORNING, PURGE = "antispam.quiet", "antispam.renew", "antispam.morning", "antispam.purge"
+PURGE_EVERY = timedelta(days=1)
 BULK_MAX = 100
 BULK_MAX_AGE = timedelta(days=14) - timedelta(minutes=5)
 DISCORD_EPOCH_MS = 1_420_070_400_000
 MAX_TRACKED_ACCOUNTS = 5_000
 TIMEOUT_CONCURRENCY = 8
 ALERT_SETTLE_SECONDS = 1.0
+ALERT_FOLD_SECONDS = 1.5
+"""A young account's own alert waits this long: when a raid starts meanwhile it is folded into the raid's."""
+ALERT_REFRESH_SECONDS = 2.0
+"""An active incident's alert is edited at most this often as the attack grows."""
 
 PortFactory = Callable[[int], GuildPort | None]
 
@@ -67,34 +72,35 @@ class _Guild:
 class AntispamService:
     """One per process; ``ports(guild_id)`` gives the Discord side of a guild (None when not available)."""
 
-    def __init__(self, runtime: Runtime, ports: PortFactory, *, window: float = 0.004) -> None:
-        self.runtime = runtime
-        self.clock = runtime.clock
-        self.store = AntispamStore(runtime.db)
+    def __init__(self, core: Core, ports: PortFactory, *, window: float = 0.004) -> None:
+        self.core = core
+        self.clock = core.clock
+        self.store = AntispamStore(core.db)
         self.guard = Guard(self._load)
-        runtime.guild_settings.subscribe(self._settings_changed)
-        self.report = Reporter(runtime.i18n)
+        core.guild_settings.subscribe(self._settings_changed)
+        self.report = Reporter(core.i18n)
         self._ports = ports
         self._window = window
         #: Drops a raid/spam newcomer's contacts from the ledger (set by :func:`bot.wiring.wire`).
         self.not_a_youth: Callable[[int, int, datetime | None], Awaitable[int]] | None = None
         self._guilds: dict[int, _Guild] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._refreshing: set[int] = set()
 
     # ------------------------------------------------------------------ settings
     async def _load(self, guild_id: int) -> tuple[AntispamSettings, GuildConfig]:
-        config = await self.runtime.guild_config(guild_id)
-        defaults = section_defaults(self.runtime.settings.antispam, self.runtime.zone_of(config))
-        return await self.runtime.guild_settings.get(guild_id, SECTION, defaults), config
+        config = await self.core.guild_config(guild_id)
+        defaults = section_defaults(self.core.settings.antispam, self.core.zone_of(config))
+        return await self.core.guild_settings.get(guild_id, SECTION, defaults), config
 
     async def settings(self, guild_id: int) -> AntispamSettings:
         return (await self.guard.profile(guild_id)).settings
 
     async def update_settings(self, guild_id: int, changes: dict[str, Any]) -> AntispamSettings:
         """Validate and store overrides (raises ``InvalidSetting``); the detector sees them at once."""
-        config = await self.runtime.guild_config(guild_id)
-        defaults = section_defaults(self.runtime.settings.antispam, self.runtime.zone_of(config))
-        return await self.runtime.guild_settings.update(guild_id, SECTION, defaults, changes)
+        config = await self.core.guild_config(guild_id)
+        defaults = section_defaults(self.core.settings.antispam, self.core.zone_of(config))
+        return await self.core.guild_settings.update(guild_id, SECTION, defaults, changes)
 
     async def _settings_changed(self, guild_id: int, section: str) -> None:
         """Roles, channels and thresholds reach the message path at once (no DB read per message)."""
@@ -120,10 +126,10 @@ class AntispamService:
         task.add_done_callback(self._tasks.discard)
 
     async def _lang(self, guild_id: int) -> str:
-        return await self.runtime.guild_lang(guild_id)
+        return await self.core.guild_lang(guild_id)
 
     async def _reason(self, guild_id: int, key: str, **params: Any) -> str:
-        return self.runtime.i18n.t(f"antispam.audit.{key}", await self._lang(guild_id), **params)
+        return self.core.i18n.t(f"antispam.audit.{key}", await self._lang(guild_id), **params)
 
     # ------------------------------------------------------------------ the message path
     async def handle(self, event: MessageEvent, verdict: Verdict) -> None:
@@ -147,16 +153,22 @@ class AntispamService:
             minutes = settings.timeout_minutes
             alert = None
         else:
-            incident_id = await self.store.open_incident(
-                gid, "member", event.at, night=settings.is_night(event.at), reasons=verdict.reasons
-            )
+            young = settings.thresholds_at(event.at).is_young(event.at, event.account_created_at, event.joined_at)
+            active = st.incident_id
+            if active is not None:  # one incident, one alert: an account offending during an attack is part of it
+                incident_id, alert = active, None
+            else:
+                incident_id = await self.store.open_incident(
+                    gid, "member", event.at, night=settings.is_night(event.at), reasons=verdict.reasons
+                )
+                alert = None if young else incident_id
+                if young:  # perhaps the first of a raid: wait a moment before alerting on its own
+                    self._spawn(self._member_alert_later(gid, incident_id))
             self._remember(st, event.author_id, incident_id)
             if verdict.delete:
                 st.batcher.add_deletes(verdict.delete, ("user", event.author_id), event.at)
-            young = settings.thresholds_at(event.at).is_young(event.at, event.account_created_at, event.joined_at)
             action = settings.action if young else "timeout"
             minutes = settings.timeout_minutes if young else settings.member_timeout_minutes
-            alert = incident_id
             if settings.is_night(event.at):
                 await self._schedule_morning(gid, settings, event.at)
         if raid or young:
@@ -178,12 +190,52 @@ class AntispamService:
             await discard(gid, uid, port.joined_at(uid))
 
     async def handle_join(self, event: JoinEvent, verdict: Verdict) -> None:
-        """A join burst starting: tell the team (no ping); the detector now watches the joiners."""
-        burst = next((r for r in verdict.reasons if r.code == "join_burst"), None)
-        port = self._port(event.guild_id)
-        if burst is None or port is None:
+        """A join flood: pause invites at once and time the burst's accounts out before they post; at night or
+        with ``lockdown_on_join_burst`` the guild is locked too. One incident, whose alert grows."""
+        if verdict.kind is not VerdictKind.JOIN_BURST or not verdict.offenders:
             return
-        await port.post(self.report.join_burst(await self._lang(event.guild_id), burst))
+        gid = event.guild_id
+        st = self._state(gid)
+        profile = await self.guard.profile(gid)
+        settings = profile.settings
+        full = settings.is_night(event.at) or settings.lockdown_on_join_burst
+        incident_id = await self._raid_incident(gid, event.at, verdict, profile, full=full)
+        until = self.clock.now() + timedelta(minutes=settings.timeout_minutes)
+        for uid in verdict.offenders:
+            self._remember(st, uid, incident_id)
+        st.batcher.add_offenders(
+            [OffenderAction(incident_id, uid, "timeout", until) for uid in sorted(verdict.offenders)]
+        )
+        self._spawn(self._not_youths(gid, verdict.offenders))
+
+    async def _member_alert_later(self, gid: int, incident_id: int) -> None:
+        """A young account's own alert, unless a raid started meanwhile: then it is folded into the raid's."""
+        await asyncio.sleep(ALERT_FOLD_SECONDS)
+        st = self._state(gid)
+        await st.batcher.idle(ALERT_SETTLE_SECONDS)
+        raid = st.incident_id
+        if raid is None or raid == incident_id:
+            await self._post_alert(gid, incident_id)
+            return
+        moved = await self.store.fold_incident(incident_id, raid)
+        for uid in moved:
+            self._remember(st, uid, raid)
+        self._touch_alert(gid, raid)
+
+    def _touch_alert(self, gid: int, incident_id: int) -> None:
+        """Edit the incident's alert soon (at most every ``ALERT_REFRESH_SECONDS``) as the attack grows."""
+        if incident_id in self._refreshing:
+            return
+        self._refreshing.add(incident_id)
+
+        async def later() -> None:
+            try:
+                await asyncio.sleep(ALERT_REFRESH_SECONDS)
+            finally:
+                self._refreshing.discard(incident_id)
+            await self._refresh_alert(gid, incident_id)
+
+        self._spawn(later())
 
     @staticmethod
     def _remember(st: _Guild, user_id: int, incident_id: int) -> None:
@@ -201,8 +253,11 @@ class AntispamService:
         return st.incident_id
 
     # ------------------------------------------------------------------ lockdown
-    async def _raid_incident(self, gid: int, at: datetime, verdict: Verdict, profile: GuildProfile) -> int:
-        """The raid's incident; the first raid verdict records it and locks the guild (role edit first)."""
+    async def _raid_incident(
+        self, gid: int, at: datetime, verdict: Verdict, profile: GuildProfile, *, full: bool = True
+    ) -> int:
+        """The raid's incident; the first raid verdict records it and locks the guild (role edit first).
+        Without ``full`` (a join flood by day) only invites are paused."""
         st = self._state(gid)
         if st.incident_id is not None:
             return st.incident_id
@@ -213,12 +268,13 @@ class AntispamService:
             settings = profile.settings
             port = self._port(gid) if settings.lockdown_on_raid else None
             state = await port.read_state(fresh=False) if port is not None else None
-            plan = lockdown.plan(state, settings, self.clock.now()) if state is not None else None
+            make = lockdown.plan if full else lockdown.pause_plan
+            plan = make(state, settings, self.clock.now()) if state is not None else None
             incident_id = await self.store.open_incident(
                 gid, "raid", at, night=settings.is_night(at), reasons=verdict.reasons, lock=plan
             )
             st.incident_id = incident_id
-        log.warning("raid detected", extra={"guild_id": gid, "incident_id": incident_id})
+        log.warning("raid detected", extra={"guild_id": gid, "incident_id": incident_id, "kind": str(verdict.kind)})
         self._spawn(self._lock_guild(gid, incident_id, plan, state, settings, at))
         return incident_id
 
@@ -259,11 +315,11 @@ class AntispamService:
         payload = {"incident_id": incident_id}
         if not incident.keep_locked:
             due = quiet_at((at,), settings.quiet_minutes)
-            await self.runtime.scheduler.schedule(QUIET, due, payload, key=_key(QUIET, gid), guild_id=gid)
+            await self.core.scheduler.schedule(QUIET, due, payload, key=_key(QUIET, gid), guild_id=gid)
         found = await self.store.lockdown(incident_id)
         if found is not None and found[1].paused_until is not None:
             due = self.clock.now() + lockdown.RENEW_EVERY
-            await self.runtime.scheduler.schedule(RENEW, due, payload, key=_key(RENEW, gid), guild_id=gid)
+            await self.core.scheduler.schedule(RENEW, due, payload, key=_key(RENEW, gid), guild_id=gid)
         if incident.night:
             await self._schedule_morning(gid, settings, at)
         await self._state(gid).batcher.idle(ALERT_SETTLE_SECONDS)
@@ -311,8 +367,8 @@ class AntispamService:
             await self.store.add_blocked(active, [blocked_entry(b) for b in blocked])
             st.incident_id = None
             self.guard.end_raid(gid)
-            await self.runtime.scheduler.cancel(key=_key(QUIET, gid))
-            await self.runtime.scheduler.cancel(key=_key(RENEW, gid))
+            await self.core.scheduler.cancel(key=_key(QUIET, gid))
+            await self.core.scheduler.cancel(key=_key(RENEW, gid))
         log.info("lockdown lifted", extra={"guild_id": gid, "incident_id": active, "by": by})
         await self._refresh_alert(gid, active, ended_by_user=user_id)
         incident = await self.store.incident(active)
@@ -340,7 +396,7 @@ class AntispamService:
         if incident is None or incident.status != "active" or incident.kind not in ("raid", "manual"):
             return False
         await self.store.update_incident(incident_id, keep_locked=True)
-        await self.runtime.scheduler.cancel(key=_key(QUIET, incident.guild_id))
+        await self.core.scheduler.cancel(key=_key(QUIET, incident.guild_id))
         await self._refresh_alert(incident.guild_id, incident_id)
         return True
 
@@ -395,6 +451,9 @@ class AntispamService:
                 pass
         progress = self._progress(st, batch)
         await self.store.add_progress(progress)
+        grown = {a.incident_id for a in batch.offenders} | set(progress)
+        if st.incident_id is not None and st.incident_id in grown:
+            self._touch_alert(gid, st.incident_id)
         blocked = dict(acted)
         for incident in progress or ([st.incident_id] if st.incident_id else []):
             blocked.setdefault(incident, []).extend(blocked_entry(exc) for exc in refused)
@@ -493,7 +552,7 @@ class AntispamService:
         view = await self._view(incident_id)
         if view is None:
             return None
-        settings, config = await self.settings(gid), await self.runtime.guild_config(gid)
+        settings, config = await self.settings(gid), await self.core.guild_config(gid)
         lang = await self._lang(gid)
         return self.report.incident_alert(lang, view, settings, config, self.clock.now(), ended_by_user=ended_by_user)
 
@@ -521,10 +580,10 @@ class AntispamService:
     # ------------------------------------------------------------------ scheduled work
     async def _schedule_morning(self, gid: int, settings: AntispamSettings, at: datetime) -> None:
         due = settings.next_morning(at)
-        pending = await self.runtime.scheduler.pending(MORNING, guild_id=gid)
+        pending = await self.core.scheduler.pending(MORNING, guild_id=gid)
         if any(job.due_at == due for job in pending):
             return
-        await self.runtime.scheduler.schedule(MORNING, due, {}, key=_key(MORNING, gid), guild_id=gid)
+        await self.core.scheduler.schedule(MORNING, due, {}, key=_key(MORNING, gid), guild_id=gid)
 
     async def on_quiet(self, job: Job) -> None:
         """The quiet timer: unlock when no spam came for ``quiet_minutes``, else look again later."""
@@ -536,7 +595,7 @@ class AntispamService:
         seen = (incident.last_spam_at, incident.started_at, self.guard.last_spam_at(gid))
         due = quiet_at(seen, settings.quiet_minutes)
         if self.clock.now() < due:
-            await self.runtime.scheduler.schedule(QUIET, due, job.payload, key=_key(QUIET, gid), guild_id=gid)
+            await self.core.scheduler.schedule(QUIET, due, job.payload, key=_key(QUIET, gid), guild_id=gid)
             return
         await self.unlock(gid, by="quiet", incident_id=incident.id)
 
@@ -557,7 +616,7 @@ class AntispamService:
         if not blocked:
             await self.store.set_lockdown(incident_id, paused_until=until)
         due = self.clock.now() + lockdown.RENEW_EVERY
-        await self.runtime.scheduler.schedule(RENEW, due, job.payload, key=_key(RENEW, gid), guild_id=gid)
+        await self.core.scheduler.schedule(RENEW, due, job.payload, key=_key(RENEW, gid), guild_id=gid)
 
     async def on_morning(self, job: Job) -> None:
         """The morning summary of the night's incidents, in the staff channel (else the alert target)."""
@@ -569,10 +628,25 @@ class AntispamService:
         if not incidents:
             return
         views = [v for v in [await self._view(i.id) for i in incidents] if v is not None]
-        settings, config = await self.settings(gid), await self.runtime.guild_config(gid)
+        settings, config = await self.settings(gid), await self.core.guild_config(gid)
         alert = self.report.morning(await self._lang(gid), views, settings)
         await port.post(alert, channel_id=config.channels.staff_desk)
         await self.store.mark_summarized(i.id for i in incidents)
+
+    async def on_purge(self, job: Job) -> None:
+        """Daily: offender rows expire ``record_retention_days`` after their incident closed."""
+        days = self.core.settings.antispam.record_retention_days
+        removed = await self.store.purge_offenders(self.clock.now() - timedelta(days=days))
+        if removed:
+            log.info("expired anti-spam records deleted", extra={"count": removed})
+        await self.schedule_purge()
+
+    async def schedule_purge(self, *, first: bool = False) -> None:
+        """Keep one purge row scheduled (restart-safe: the row survives; at start-up only armed when missing)."""
+        if first and await self.core.scheduler.pending(PURGE):
+            return
+        due = self.clock.now() + (timedelta(0) if first else PURGE_EVERY)
+        await self.core.scheduler.schedule(PURGE, due, {}, key=PURGE)
 
     async def resume(self, guild_ids: Iterable[int]) -> None:
         """At start-up: make sure every active lockdown is whole and will end (``guild_ids``: this shard's)."""
@@ -598,13 +672,13 @@ class AntispamService:
             )
 
     async def _ensure_scheduled(self, gid: int, incident_id: int, keep_locked: bool, paused: bool) -> None:
-        pending = {job.key for job in await self.runtime.scheduler.pending(guild_id=gid)}
+        pending = {job.key for job in await self.core.scheduler.pending(guild_id=gid)}
         payload = {"incident_id": incident_id}
         now = self.clock.now()
         if not keep_locked and _key(QUIET, gid) not in pending:
-            await self.runtime.scheduler.schedule(QUIET, now, payload, key=_key(QUIET, gid), guild_id=gid)
+            await self.core.scheduler.schedule(QUIET, now, payload, key=_key(QUIET, gid), guild_id=gid)
         if paused and _key(RENEW, gid) not in pending:
-            await self.runtime.scheduler.schedule(RENEW, now, payload, key=_key(RENEW, gid), guild_id=gid)
+            await self.core.scheduler.schedule(RENEW, now, payload, key=_key(RENEW, gid), guild_id=gid)
 
     async def drain(self, timeout: float = 5.0) -> None:
         """Wait until queued clean-up and follow-up work (alerts, scheduling) is done."""

@@ -40,6 +40,8 @@ class AntispamSettings(SpamPolicy):
     """A guild's anti-spam policy and response. Passed to the detector as its :class:`SpamPolicy`."""
 
     lockdown_on_raid: bool = True
+    lockdown_on_join_burst: bool = False
+    """A join flood by day locks the guild too (at night it always does); else invites are only paused."""
     pause_invites: bool = True
     pause_dms: bool = True
     slowmode_seconds: int = Field(default=0, ge=0, le=21600, description="0: slowmode is not touched")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.db.engine import Database
 from bot.db.models.antispam import AntispamIncident, AntispamLockdown, AntispamLockdownChannel, AntispamOffender
@@ -169,6 +169,46 @@ class AntispamStore:
                         )
                         .values(last_spam_at=last)
                     )
+
+    async def fold_incident(self, from_id: int, into_id: int) -> list[int]:
+        """One attack, one incident: move a member incident's accounts and counts into the raid's, then drop it.
+        Returns the accounts moved (one already in the raid keeps its raid row)."""
+        async with self.db.session() as session:
+            source = await session.get(AntispamIncident, from_id)
+            target = await session.get(AntispamIncident, into_id)
+            if source is None or target is None:
+                return []
+            present = set(
+                await session.scalars(select(AntispamOffender.user_id).where(AntispamOffender.incident_id == into_id))
+            )
+            rows = list(await session.scalars(select(AntispamOffender).where(AntispamOffender.incident_id == from_id)))
+            moved = []
+            for row in rows:
+                if row.user_id in present:
+                    await session.delete(row)
+                else:
+                    row.incident_id = into_id
+                    moved.append(row.user_id)
+            target.deleted_count += source.deleted_count
+            seen = {(r["code"], r["count"]) for r in target.reasons}
+            target.reasons = [*target.reasons, *(r for r in source.reasons if (r["code"], r["count"]) not in seen)]
+            await session.flush()
+            await session.delete(source)
+            return moved
+
+    async def purge_offenders(self, closed_before: datetime) -> int:
+        """Delete offender rows (they hold Discord user IDs) of incidents closed before ``closed_before``.
+        A raid or manual incident closes when it ends; a single-account incident with its last spam."""
+        async with self.db.session() as session:
+            closed = select(AntispamIncident.id).where(
+                (AntispamIncident.ended_at.is_not(None) & (AntispamIncident.ended_at < closed_before))
+                | (
+                    (AntispamIncident.kind == "member")
+                    & (func.coalesce(AntispamIncident.last_spam_at, AntispamIncident.started_at) < closed_before)
+                )
+            )
+            result = await session.execute(delete(AntispamOffender).where(AntispamOffender.incident_id.in_(closed)))
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def night_unsummarized(self, guild_id: int, before: datetime) -> list[AntispamIncident]:
         async with self.db.session() as session:

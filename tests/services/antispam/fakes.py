@@ -14,7 +14,7 @@ from bot.domain.spam import MessageEvent, Reason, Verdict, VerdictKind
 from bot.i18n import I18n
 from bot.runtime import Runtime
 from bot.scheduling import Scheduler
-from bot.services.antispam import LOCK_BITS, MORNING, QUIET, RENEW, AntispamService
+from bot.services.antispam import LOCK_BITS, MORNING, PURGE, QUIET, RENEW, AntispamService
 from bot.services.antispam.port import Alert, AlertMessage, Blocked, GuildState
 from bot.services.guild_settings import GuildSettingsService
 from bot.settings import Settings
@@ -155,6 +155,7 @@ async def make_service(runtime: Runtime, port: FakePort, *, start: bool = True) 
     runtime.scheduler.register(QUIET, service.on_quiet)
     runtime.scheduler.register(RENEW, service.on_renew)
     runtime.scheduler.register(MORNING, service.on_morning)
+    runtime.scheduler.register(PURGE, service.on_purge)
     if start:
         await service.resume([GUILD])
         await runtime.scheduler.start()
