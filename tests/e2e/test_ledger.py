@@ -336,8 +336,10 @@ async def test_sigterm_during_a_burst_of_joins_loses_no_received_contact(db_url:
             assert asyncio.get_running_loop().time() < deadline, "".join(lines)[-3000:]
             await asyncio.sleep(0.05)
         delivered_before_signal = 0
+        # Accounts with a history and an avatar: a crowd joining, not a join flood (which is quarantined).
+        created = datetime.now(UTC) - timedelta(days=400)
         for n in range(300):
-            user = sandbox.create_user(f"joiner{n}")
+            user = sandbox.create_user(f"joiner{n}", created_at=created)
             await sandbox.add_member(guild, user)
             if n == 149:
                 await asyncio.sleep(0.2)  # let the bot read what was delivered so far
