@@ -27,7 +27,7 @@ async def member_may(interaction: discord.Interaction[Any], need: Need) -> bool:
     member = interaction.user
     if interaction.guild is None or not isinstance(member, discord.Member):
         return False
-    runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    runtime = interaction.client.runtime
     access = Access(await runtime.guild_config(interaction.guild.id))
     who = person(member)
     return {

@@ -42,7 +42,7 @@ async def say(interaction: discord.Interaction[Any], text: str) -> None:
 
 async def unavailable(interaction: discord.Interaction[Any]) -> None:
     """ "Temporarily unavailable", from the interaction's locale alone: nothing here may wait for storage."""
-    runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    runtime = interaction.client.runtime
     await say(interaction, runtime.i18n.t("errors.unavailable", lang_for(str(interaction.locale))))
 
 
@@ -62,7 +62,7 @@ def _option_of(interaction: discord.Interaction[Any], error: app_commands.Transf
 
 async def answer_failure(interaction: discord.Interaction[Any], error: BaseException, *, what: str) -> None:
     """The one mapping from an exception to what the person reads (``what`` names the source in the log)."""
-    runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    runtime = interaction.client.runtime
     original = getattr(error, "original", error)
     try:
         if unreachable(original):

@@ -44,7 +44,8 @@ def refused() -> Iterator[None]:
 
 
 def _service(interaction: discord.Interaction[Any]) -> CheckinsService:
-    return interaction.client.runtime.services["checkins"]  # type: ignore[attr-defined, no-any-return]
+    service: CheckinsService = interaction.client.runtime.services["checkins"]
+    return service
 
 
 def build_checkins(runtime: Runtime, bot: discord.Client) -> CheckinsService:
@@ -141,7 +142,7 @@ async def desk_checkin(
     interaction: discord.Interaction[Any], elke: app_commands.Range[int, 1, 365] | None = None
 ) -> None:
     """``/desk checkin`` in a desk conversation: the youth gets Ja / Nee in a DM."""
-    runtime: Runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    runtime: Runtime = interaction.client.runtime
     desk = runtime.services.get("desk")
     conversation = (
         None

@@ -33,7 +33,8 @@ STYLE = {
 
 
 def service_of(interaction: discord.Interaction[Any]) -> CheckinsService:
-    return interaction.client.runtime.services["checkins"]  # type: ignore[attr-defined, no-any-return]
+    service: CheckinsService = interaction.client.runtime.services["checkins"]
+    return service
 
 
 def label(service: CheckinsService, action: str) -> str:
@@ -58,7 +59,7 @@ async def tell(interaction: discord.Interaction[Any], result: Answer | CheckinRe
     if youth:
         await say(interaction, service.youth_text(result.key, **result.params))
         return
-    lang = await interaction_lang(interaction.client.runtime, interaction)  # type: ignore[attr-defined]
+    lang = await interaction_lang(interaction.client.runtime, interaction)
     await say(interaction, service.i18n.t(result.key, lang, **result.params))
 
 
@@ -140,7 +141,7 @@ class CheckinButton(Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], tem
         if self.action == "handover":
             view = HappyView(timeout=None)
             view.add_item(HandoverSelect(self.ref, service.i18n.t("checkins.handover.placeholder", "nl")))
-            lang = await interaction_lang(interaction.client.runtime, interaction)  # type: ignore[attr-defined]
+            lang = await interaction_lang(interaction.client.runtime, interaction)
             await interaction.response.send_message(
                 service.i18n.t("checkins.handover.pick", lang), view=view, ephemeral=True, allowed_mentions=NO_PINGS
             )

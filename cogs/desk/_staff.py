@@ -138,7 +138,7 @@ class DeskStaffCog(commands.Cog):
         changes = any(value is not None for value in (dag, tijden, gesloten, open, feestdagen))
         if changes and not await member_may(interaction, "configure"):
             raise NotAllowed("configure")
-        day: Weekday | None = dag if dag in WEEKDAYS else None  # type: ignore[assignment]
+        day: Weekday | None = dag if dag in WEEKDAYS else None
         summary = await self.service.change_hours(
             interaction.guild_id,
             day=day,

@@ -23,7 +23,8 @@ SEND_NOW_TEMPLATE = r"desk:now:(?P<held>[0-9]+)"
 
 
 def desk(interaction: discord.Interaction[Any]) -> DeskService:
-    return interaction.client.runtime.services["desk"]  # type: ignore[attr-defined, no-any-return]
+    service: DeskService = interaction.client.runtime.services["desk"]
+    return service
 
 
 async def respond(interaction: discord.Interaction[Any], chunks: Sequence[str]) -> None:

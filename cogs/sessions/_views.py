@@ -38,7 +38,8 @@ STYLE = {
 
 
 def _service(interaction: discord.Interaction[Any]) -> SessionsService:
-    return interaction.client.runtime.services["sessions"]  # type: ignore[attr-defined, no-any-return]
+    service: SessionsService = interaction.client.runtime.services["sessions"]
+    return service
 
 
 async def _answer(interaction: discord.Interaction[Any], text: str) -> None:
@@ -100,7 +101,7 @@ class SessionButton(Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], tem
                 interaction, await service.tools.vote(guild.id, self.ref, user.id, roles, is_admin, self.action)
             )
         else:
-            lang = await interaction_lang(interaction.client.runtime, interaction)  # type: ignore[attr-defined]
+            lang = await interaction_lang(interaction.client.runtime, interaction)
             if not await member_may(interaction, "staff"):
                 await _answer(interaction, service.text.i18n.t("errors.not_allowed.staff", lang))
                 return

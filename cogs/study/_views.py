@@ -31,12 +31,13 @@ STYLE = {
 
 
 def _service(interaction: discord.Interaction[Any]) -> StudyService:
-    return interaction.client.runtime.services["study"]  # type: ignore[attr-defined, no-any-return]
+    service: StudyService = interaction.client.runtime.services["study"]
+    return service
 
 
 async def answer(interaction: discord.Interaction[Any], found: Answer) -> None:
     """The ephemeral answer in the member's language."""
-    runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    runtime = interaction.client.runtime
     lang = await interaction_lang(runtime, interaction)
     text = runtime.i18n.t(found.key, lang, **found.params)
     if interaction.response.is_done():
