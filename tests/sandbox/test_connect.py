@@ -9,6 +9,7 @@ from discord.http import Route
 from bot.sandbox import DiscordSandbox, connected, wait_for
 from bot.sandbox import permissions as P
 from tests.sandbox.support import World, intents, make_client
+from tests.support.checks import present
 
 
 async def test_login_ready_and_guild_cache(world: World) -> None:
@@ -115,7 +116,7 @@ async def test_role_edits_respect_hierarchy_and_grants(world: World) -> None:
         with pytest.raises(discord.Forbidden):
             await below.edit(permissions=discord.Permissions(administrator=True))
         await below.edit(name="Helpers", permissions=discord.Permissions(send_messages=True, view_channel=True))
-        await wait_for(lambda: guild.get_role(world.helper_role).name == "Helpers")  # type: ignore[union-attr]
+        await wait_for(lambda: present(guild.get_role(world.helper_role)).name == "Helpers")
     assert sb.guilds[world.guild].roles[world.mod_role].name == "Moderator"
     assert sb.guilds[world.guild].roles[world.helper_role].permissions == P.SEND_MESSAGES | P.VIEW_CHANNEL
     statuses = [r.status for r in sb.requests_to("PATCH /guilds/{guild_id}/roles/{role_id}")]
