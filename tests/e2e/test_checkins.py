@@ -22,7 +22,9 @@ from bot.demo.world import World
 from bot.domain.ledger import DateRange
 from bot.runtime import Runtime
 from bot.sandbox import Message
+from bot.services.checkins import CheckinsService
 from bot.services.contacts import Person
+from tests.support.checks import present
 
 BXL = ZoneInfo("Europe/Brussels")
 STAFF_BUTTONS = ["send", "postpone", "handover", "release"]
@@ -83,7 +85,7 @@ class Checkins:
         return str(data.get("content", ""))
 
     async def slash(
-        self, user: str, name: str, sub: str | None = None, *, channel: str = "general", **options: Any
+        self, user: str, name: str, sub: str | None = None, *, channel: str | int = "general", **options: Any
     ) -> str:
         i = await self.w.sandbox.run_slash_command(
             self.w.guild_id, self._channel(channel), self.w.users[user], name, subcommand=sub, options=options
@@ -112,11 +114,14 @@ class Checkins:
     def thread(self, user: str) -> int:
         guild = self.w.sandbox.guilds[self.w.guild_id]
         name = self.w.sandbox.users[self.w.users[user]].username
-        (found,) = [t for t in guild.threads if t.parent_id == self.w.channels["staff_desk"] and t.name.endswith(name)]
+        (found,) = [
+            t for t in guild.threads if t.parent_id == self.w.channels["staff_desk"] and present(t.name).endswith(name)
+        ]
         return int(found.id)
 
     async def row(self, user: str) -> CheckinConsent | None:
-        return await self.runtime.services["checkins"].store.of(self.w.guild_id, self.w.users[user])
+        service: CheckinsService = self.runtime.services["checkins"]
+        return await service.store.of(self.w.guild_id, self.w.users[user])
 
     async def answered(self, user: str) -> None:
         """Wait until the youth's reply went desk → ledger → check-ins (database work after the last API call)."""

@@ -14,6 +14,7 @@ from bot.domain.guild_config import GuildConfig
 from bot.domain.referrals import ReferralConfig, Service
 from bot.services.desk import DeskInputError
 from bot.services.desk.port import FetchedMessage
+from tests.support.checks import present
 
 from .conftest import DESK, GUILD, OTHER, OUTREACHER, SAM, YOUTH, DeskWorld, local, make_world
 
@@ -62,7 +63,9 @@ async def test_a_deleted_held_reply_is_not_sent_and_an_edit_is(desk: DeskWorld) 
     texts = desk.port.dms_to(YOUTH)
     assert "verbeterde versie\n\n— Happy Mood team" in texts
     assert not any("eerste versie" in t or "wordt verwijderd" in t for t in texts)
-    assert [text for _, text in desk.port.edited_notices][-1].startswith("Het vastgehouden bericht bestaat niet meer")
+    assert present([text for _, text in desk.port.edited_notices][-1]).startswith(
+        "Het vastgehouden bericht bestaat niet meer"
+    )
     assert await count(desk, DeskHeldReply) == 0
 
 
