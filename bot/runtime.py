@@ -16,14 +16,14 @@ from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.domain.guild_config import GuildConfig
 from bot.i18n import I18n, lang_for
-from bot.scheduling import Scheduler
+from bot.scheduling import Owns, Scheduler
 from bot.services.contacts import ContactRecorder
 from bot.services.guild_settings import GuildSettingsService
 from bot.services.ledger import LedgerService
 from bot.settings import Settings
 
 
-def shard_owner(shard_count: int | None, shard_ids: list[int] | None):  # type: ignore[no-untyped-def]
+def shard_owner(shard_count: int | None, shard_ids: list[int] | None) -> Owns:
     """A predicate: does this process own the guild's scheduled work? (Discord's shard formula.)"""
     if shard_count is None or shard_ids is None:
         return lambda _guild_id: True
@@ -71,7 +71,8 @@ class Runtime:
     @property
     def ledger(self) -> LedgerService:
         """The contact ledger (registered as service ``"ledger"``): counting, reports, forget-me."""
-        return self.services["ledger"]  # type: ignore[no-any-return]
+        ledger: LedgerService = self.services["ledger"]
+        return ledger
 
     @property
     def contacts(self) -> ContactRecorder:

@@ -91,6 +91,7 @@ class HappyView(discord.ui.View):
 class HappyModal(discord.ui.Modal):
     """A modal whose failure is answered (see :func:`answer_failure`)."""
 
+    # discord.py's Modal.on_error drops BaseView's ``item`` argument itself; this matches Modal, not BaseView.
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
         await answer_failure(interaction, error, what=f"modal {self.custom_id}")
 
@@ -114,4 +115,4 @@ class Guarded:
             except Exception as error:
                 await answer_failure(interaction, error, what=f"button {getattr(self, 'custom_id', cls.__name__)}")
 
-        cls.callback = guarded  # type: ignore[attr-defined]
+        cls.callback = guarded  # type: ignore[attr-defined]  # a mixin: the subclass defines callback

@@ -117,14 +117,14 @@ async def contacts_between(session: AsyncSession, guild_id: int, start: datetime
             LedgerContact.guild_id == guild_id, LedgerContact.hour_bucket >= start, LedgerContact.hour_bucket < end
         )
     )
-    return [tuple(row) for row in result.all()]  # type: ignore[misc]
+    return [tuple(row) for row in result.all()]  # type: ignore[misc]  # SQLAlchemy's Row is not typed per column
 
 
 async def contacts_before(session: AsyncSession, guild_id: int, cutoff: datetime) -> list[RawContact]:
     result = await session.execute(
         select(*_ROW_COLUMNS).where(LedgerContact.guild_id == guild_id, LedgerContact.hour_bucket < cutoff)
     )
-    return [tuple(row) for row in result.all()]  # type: ignore[misc]
+    return [tuple(row) for row in result.all()]  # type: ignore[misc]  # SQLAlchemy's Row is not typed per column
 
 
 async def delete_contacts_before(session: AsyncSession, guild_id: int, cutoff: datetime) -> int:
