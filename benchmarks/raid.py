@@ -47,7 +47,7 @@ from bot.demo.chapters.antispam import (  # noqa: E402
     run_raid,
 )
 from bot.demo.world import World, build_world, close_world  # noqa: E402
-from bot.sandbox import permissions as P  # noqa: E402
+from sandbox import permissions as P  # noqa: E402
 from tests.support import scenarios  # noqa: E402
 
 TIMEOUT_ROUTE = "PATCH /guilds/{guild_id}/members/{user_id}"
@@ -83,7 +83,7 @@ async def settle(world: World, run: RaidRun | None = None, seconds: float = 5.0)
     if run is not None:
         with contextlib.suppress(TimeoutError):
             await world.until(lambda: run.sample(world) == 0, timeout=seconds)
-    service = world.runtime.services.get("antispam") if world.runtime else None
+    service = world.runtime.services.antispam if world.runtime else None
     if service is not None:
         await service.drain()
     await world.settle()

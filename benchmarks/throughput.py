@@ -62,7 +62,7 @@ def rss_mb() -> float:
 async def child(args: argparse.Namespace) -> None:
     from bot.app import create_bot
     from bot.endpoints import point_discord_at
-    from bot.sandbox.harness import wait_for
+    from sandbox.harness import wait_for
 
     point_discord_at(args.api, args.gateway)
     seen = 0
@@ -175,7 +175,7 @@ async def stream(sandbox: Any, clock: Any, channel: int, authors: list[int], eve
 async def parent(args: argparse.Namespace) -> dict[str, Any]:
     from bot.adapters.invite import REQUIRED
     from bot.clock import FakeClock
-    from bot.sandbox import DiscordSandbox
+    from sandbox import DiscordSandbox
 
     clock = FakeClock(datetime(2026, 12, 2, 15, 0, tzinfo=UTC))
     sandbox = DiscordSandbox(clock)

@@ -113,7 +113,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    try:
+        from bot.demo import run_demo
+    except ModuleNotFoundError as missing:  # the sandbox is a development tool, not part of the bot's wheel
+        if missing.name != "sandbox":
+            raise
+        print(
+            "happymood demo: the local Discord sandbox is not installed; from a clone of the repository run "
+            "`pip install -e ./sandbox` (the README's quick start does).",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
 
     if args.database is not None and "://" not in args.database and Path(args.database).exists():
         print(

@@ -21,6 +21,7 @@ from bot.endpoints import point_discord_at
 from bot.events import EventHub
 from bot.i18n.translator import CatalogTranslator
 from bot.runtime import Runtime
+from bot.wiring import wire
 
 log = logging.getLogger("happymood.bot")
 
@@ -86,6 +87,7 @@ class _HappyCore(_BotBase):
         await self.tree.set_translator(CatalogTranslator(self.runtime.i18n))
         for name in self._extensions:
             await self.load_extension(name)
+        wire(self.runtime.services)  # the features' hooks into each other, typed, in one place
         await self._sync_commands()
         self._ready_task = asyncio.create_task(self._after_ready())
 

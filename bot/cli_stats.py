@@ -93,7 +93,7 @@ async def _stats(settings: Any, args: argparse.Namespace, notes: list[Note]) -> 
 
     runtime = await build_runtime(settings, migrate=False)
     try:
-        service: LedgerService = runtime.services["ledger"]
+        service: LedgerService = runtime.services.ledger
         try:
             guild_id = await _guild(service, args.guild)
         except SQLAlchemyError:

@@ -164,7 +164,7 @@ def clock() -> Iterator[FakeClock]:
 def sandbox_traffic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every REST exchange with a sandbox this session, as JSON lines (``tests/sandbox/test_conformance.py``
     judges them against Discord's spec); an already set ``HAPPYMOOD_SANDBOX_TRAFFIC`` is kept."""
-    from bot.sandbox.rest import TRAFFIC_ENV
+    from sandbox.rest import TRAFFIC_ENV
 
     preset = os.environ.get(TRAFFIC_ENV)
     path = Path(preset) if preset else tmp_path_factory.mktemp("sandbox") / "traffic.jsonl"

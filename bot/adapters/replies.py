@@ -6,17 +6,17 @@ from typing import Any
 
 import discord
 
-from bot.runtime import Runtime
+from bot.core import Core
 
 NO_PINGS = discord.AllowedMentions.none()
 
 
-async def interaction_lang(runtime: Runtime, interaction: discord.Interaction[Any]) -> str:
+async def interaction_lang(runtime: Core, interaction: discord.Interaction[Any]) -> str:
     return await runtime.lang(interaction.guild_id, str(interaction.locale) if interaction.locale else None)
 
 
 async def reply(
-    runtime: Runtime,
+    runtime: Core,
     interaction: discord.Interaction[Any],
     key: str,
     /,

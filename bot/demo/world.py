@@ -22,8 +22,8 @@ from bot.app import HappyBot, create_bot
 from bot.clock import FakeClock
 from bot.domain.guild_config import GuildConfig
 from bot.runtime import Runtime, build_runtime
-from bot.sandbox import DiscordSandbox, SandboxBot, wait_for
 from bot.settings import Settings
+from sandbox import DiscordSandbox, SandboxBot, wait_for
 
 P = discord.Permissions
 BOT_PERMISSIONS = REQUIRED.value

@@ -330,7 +330,8 @@ async def setup(bot: commands.Bot) -> None:
         runtime,
         lambda gid: DiscordGuildPort(bot, runtime, gid, incident_view) if bot.get_guild(gid) is not None else None,
     )
-    runtime.add_service("antispam", service, service.close)
+    runtime.services.antispam = service
+    runtime.on_close(service.close)
     runtime.scheduler.register(QUIET, service.on_quiet)
     runtime.scheduler.register(RENEW, service.on_renew)
     runtime.scheduler.register(MORNING, service.on_morning)

@@ -44,7 +44,7 @@ class IncidentButton(
         if not await member_may(interaction, "moderator"):
             await reply(runtime, interaction, "errors.not_allowed.moderator")
             return
-        service: AntispamService = runtime.services["antispam"]
+        service: AntispamService = runtime.services.antispam
         incident = await service.store.incident(self.incident_id)
         if incident is None or incident.guild_id != interaction.guild_id:
             await reply(runtime, interaction, "antispam.button.unknown")

@@ -17,12 +17,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.checks import require
+from bot.adapters.context import runtime_of
 from bot.adapters.desk_group import add_to_desk, remove_from_desk
 from bot.adapters.people import person
 from bot.adapters.replies import NO_PINGS, interaction_lang
 from bot.adapters.tree import UserError
 from bot.domain.checkins import CheckinRefused
-from bot.domain.desk import Msg, msg
 from bot.domain.guild_config import Access
 from bot.domain.hours import OfficeHours
 from bot.i18n import LANGUAGES
@@ -44,7 +44,8 @@ def refused() -> Iterator[None]:
 
 
 def _service(interaction: discord.Interaction[Any]) -> CheckinsService:
-    service: CheckinsService = interaction.client.runtime.services["checkins"]
+    service = runtime_of(interaction).services.checkins
+    assert service is not None, "its views and commands exist only when the checkins cog is loaded"
     return service
 
 
@@ -66,7 +67,7 @@ def build_checkins(runtime: Runtime, bot: discord.Client) -> CheckinsService:
         return (await runtime.guild_config(guild_id)).channels.staff_desk
 
     async def thread_of(guild_id: int, user_id: int) -> int | None:
-        desk = runtime.services.get("desk")
+        desk = runtime.services.desk
         if desk is None:
             return None
         row = await desk.core.store.conversation(guild_id, user_id)
@@ -142,8 +143,8 @@ async def desk_checkin(
     interaction: discord.Interaction[Any], elke: app_commands.Range[int, 1, 365] | None = None
 ) -> None:
     """``/desk checkin`` in a desk conversation: the youth gets Ja / Nee in a DM."""
-    runtime: Runtime = interaction.client.runtime
-    desk = runtime.services.get("desk")
+    runtime = runtime_of(interaction)
+    desk = runtime.services.desk
     conversation = (
         None
         if desk is None or interaction.channel_id is None
@@ -176,7 +177,7 @@ class MyDataCog(commands.Cog):
         else:
             team = stored.pop("outreacher") or t("mydata.checkin.team", lang)
             out.append(t("mydata.checkin.row", lang, outreacher=team, **stored))
-        desk = self.runtime.services.get("desk")
+        desk = self.runtime.services.desk
         conversation = None if desk is None else await desk.core.store.conversation(guild_id, user_id)
         if conversation is None:
             out.append(t("mydata.desk.none", lang))
@@ -204,23 +205,8 @@ async def setup(bot: commands.Bot) -> None:
     runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
     service = build_checkins(runtime, bot)
     service.register()
-    runtime.add_service("checkins", service)
-    _views.register(bot)
-    ledger = runtime.services["ledger"]
-    ledger.observe_contacts(service.on_contact)  # the one "last contact" hook (desk, sessions, study)
-    ledger.forget_registry.register("checkins", service.forget)
-
-    async def stop_word(user_id: int) -> Msg | None:
-        key = await service.stop_word(user_id)
-        return None if key is None else msg(key)
-
-    async def hook_desk() -> None:
-        desk = runtime.services.get("desk")
-        if desk is not None and stop_word not in desk.core.stop_hooks:
-            desk.core.stop_hooks.append(stop_word)
-
-    await hook_desk()
-    bot.on_startup(hook_desk)  # type: ignore[attr-defined]  # the desk cog loads after this one
+    runtime.services.checkins = service
+    _views.register(bot)  # the ledger's "last contact", forget-me and the desk's "stop": bot.wiring.wire
     add_to_desk(bot, desk_checkin)
     await bot.add_cog(CheckinCog(runtime, service))
     await bot.add_cog(MyDataCog(runtime, service))
@@ -228,7 +214,10 @@ async def setup(bot: commands.Bot) -> None:
 
 async def teardown(bot: commands.Bot) -> None:
     runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
-    service = runtime.services.get("checkins")
+    service = runtime.services.checkins
     if service is not None:
-        runtime.services["ledger"].forget_observer(service.on_contact)
+        runtime.services.ledger.forget_observer(service.on_contact)
+        if runtime.services.desk is not None:
+            runtime.services.desk.core.stop_hooks.pop("checkins", None)
+    runtime.services.checkins = None
     remove_from_desk(bot, "checkin")

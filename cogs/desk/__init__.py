@@ -152,8 +152,8 @@ class DeskCog(commands.Cog):
 
 async def setup(bot: commands.Bot) -> None:
     runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
-    service = DeskService(runtime, DiscordDeskPort(bot))
-    runtime.add_service("desk", service)
+    service = DeskService(runtime, DiscordDeskPort(bot), runtime.contacts)
+    runtime.services.desk = service
     _views.register(bot)
     await bot.add_cog(DeskCog(bot, runtime, service))
     staff = DeskStaffCog(bot, runtime, service)

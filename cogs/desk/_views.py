@@ -11,6 +11,7 @@ import discord
 
 from bot.adapters.checks import member_may
 from bot.adapters.components import Guarded, HappyView
+from bot.adapters.context import runtime_of
 from bot.adapters.replies import NO_PINGS, interaction_lang
 from bot.domain.desk import Msg
 from bot.services.desk import Button, DeskService
@@ -23,7 +24,8 @@ SEND_NOW_TEMPLATE = r"desk:now:(?P<held>[0-9]+)"
 
 
 def desk(interaction: discord.Interaction[Any]) -> DeskService:
-    service: DeskService = interaction.client.runtime.services["desk"]
+    service = runtime_of(interaction).services.desk
+    assert service is not None, "its views and commands exist only when the desk cog is loaded"
     return service
 
 
@@ -44,7 +46,7 @@ async def respond_youth(interaction: discord.Interaction[Any], *messages: Msg) -
 async def respond_staff(interaction: discord.Interaction[Any], *messages: Msg) -> None:
     """What the team reads: the interaction's language (else the guild's)."""
     service = desk(interaction)
-    lang = await interaction_lang(service.core.runtime, interaction)
+    lang = await interaction_lang(service.core.shared, interaction)
     await respond(interaction, ["\n".join(service.core.text.staff(m, lang) for m in messages)[:2000]])
 
 
@@ -93,8 +95,8 @@ class SendNowButton(Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], tem
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         service = desk(interaction)
         if not await member_may(interaction, "staff"):
-            lang = await interaction_lang(service.core.runtime, interaction)
-            await respond(interaction, [service.core.runtime.i18n.t("errors.not_allowed.staff", lang)])
+            lang = await interaction_lang(service.core.shared, interaction)
+            await respond(interaction, [service.core.shared.i18n.t("errors.not_allowed.staff", lang)])
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         await respond_staff(interaction, await service.staff.send_now([self.held_id], interaction.user.id))

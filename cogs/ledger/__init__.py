@@ -218,7 +218,7 @@ def build_digest(bot: commands.Bot, runtime: Runtime, service: LedgerService) ->
 
 async def setup(bot: commands.Bot) -> None:
     runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
-    service: LedgerService = runtime.services["ledger"]
+    service: LedgerService = runtime.services.ledger
     service.retention.install(runtime.scheduler)
     digest = build_digest(bot, runtime, service)
     digest.install(runtime.scheduler)

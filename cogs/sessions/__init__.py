@@ -55,7 +55,6 @@ def build_sessions(runtime: Runtime, bot: discord.Client) -> SessionsService:
         hours=hours,
         guild_config=runtime.guild_config,
     )
-    runtime.ledger.count_feedback_with(service.store.feedback_totals)
     return service
 
 
@@ -241,7 +240,7 @@ async def setup(bot: commands.Bot) -> None:
     runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
     service = build_sessions(runtime, bot)
     service.register()
-    runtime.add_service("sessions", service)
+    runtime.services.sessions = service
     _views.register(bot)
     bot.on_startup(service.reconcile_voice)  # type: ignore[attr-defined]
     await bot.add_cog(SessionsCog(bot, runtime, service))

@@ -243,7 +243,7 @@ async def setup(bot: commands.Bot) -> None:
     runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
     service = build_study(runtime, bot)
     service.register()
-    runtime.add_service("study", service)
+    runtime.services.study = service
     _views.register(bot)
     cog = StudyCog(bot, runtime, service)
     await bot.add_cog(cog)

@@ -21,8 +21,8 @@ from bot.demo.chapters.antispam import (
     wait_clean,
 )
 from bot.demo.world import World
-from bot.sandbox import permissions as P
 from bot.services.antispam import LOCK_BITS, AntispamService
+from sandbox import permissions as P
 
 EPHEMERAL = 64
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -39,7 +39,7 @@ async def answer(interaction: Any) -> dict[str, Any]:
 
 def service(world: World) -> AntispamService:
     assert world.runtime is not None
-    return world.runtime.services["antispam"]  # type: ignore[no-any-return]
+    return world.runtime.services.antispam  # type: ignore[no-any-return]
 
 
 def youths(world: World) -> list[int]:
@@ -115,7 +115,7 @@ async def test_the_midnight_raid_is_stopped_cleaned_up_and_everything_restored_e
     assert all(sb.is_timed_out(guild.members[uid]) for uid in posted)
     assert not any(sb.is_timed_out(guild.members[uid]) for uid in youths(world))
     # Raid accounts were never youths: their joins (all twenty, flagged or not) leave the contact ledger again.
-    ledger = world.runtime.services["ledger"]  # type: ignore[union-attr]
+    ledger = world.runtime.services.ledger  # type: ignore[union-attr]
     await ledger.flush()
     assert len(raiders) == 20 and await join_moments(world) == 0
     calls = sb.requests[mark:]
@@ -396,7 +396,7 @@ async def test_raid_accounts_that_never_posted_do_not_count_as_new_youths(world:
     guild = world.sandbox.guilds[world.guild_id]
     assert guild.everyone.permissions & LOCK_BITS == 0  # it was a raid
     assert not any(world.sandbox.is_timed_out(guild.members[uid]) for uid in raiders[5:])  # sleepers not punished
-    await world.runtime.services["ledger"].flush()  # type: ignore[union-attr]
+    await world.runtime.services.ledger.flush()  # type: ignore[union-attr]
     assert await join_moments(world) == 0
 
 

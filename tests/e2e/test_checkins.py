@@ -19,11 +19,10 @@ from sqlalchemy import inspect, select, text
 from bot.db.models import ScheduledAction
 from bot.db.models.checkins import CheckinConsent
 from bot.demo.world import World
-from bot.domain.ledger import DateRange
+from bot.domain.ledger import ContactKind, DateRange
 from bot.runtime import Runtime
-from bot.sandbox import Message
-from bot.services.checkins import CheckinsService
 from bot.services.contacts import Person
+from sandbox import Message
 from tests.support.checks import present
 
 BXL = ZoneInfo("Europe/Brussels")
@@ -39,14 +38,14 @@ class Recorded:
     calls: list[tuple[int, str]] = field(default_factory=list)
 
     def install(self, runtime: Runtime) -> None:
-        ledger = runtime.services["ledger"]
+        ledger = runtime.services.ledger
         original = ledger.record
 
         async def record(guild_id: int, person: Person, kind: Any, **kwargs: Any) -> bool:
             self.calls.append((person.user_id, str(kind)))
             return bool(await original(guild_id, person, kind, **kwargs))
 
-        ledger.record = record
+        ledger.record = record  # type: ignore[method-assign]  # a spy on the real service
 
 
 @dataclass
@@ -120,8 +119,7 @@ class Checkins:
         return int(found.id)
 
     async def row(self, user: str) -> CheckinConsent | None:
-        service: CheckinsService = self.runtime.services["checkins"]
-        return await service.store.of(self.w.guild_id, self.w.users[user])
+        return await present(self.runtime.services.checkins).store.of(self.w.guild_id, self.w.users[user])
 
     async def answered(self, user: str) -> None:
         """Wait until the youth's reply went desk → ledger → check-ins (database work after the last API call)."""
@@ -231,7 +229,7 @@ async def test_opt_in_by_command_then_a_reminder_after_n_quiet_days_with_each_bu
     assert await c.row("youth1") is None and await c.jobs("checkins.remind") == []
 
     # the coordinators' KPI report counts them through the anonymous ledger: sent, answered, let go
-    report = await c.runtime.services["ledger"].figures(w.guild_id, DateRange(date(2026, 12, 1), date(2026, 12, 31)))
+    report = await c.runtime.services.ledger.figures(w.guild_id, DateRange(date(2026, 12, 1), date(2026, 12, 31)))
     assert (report.checkins_sent, report.checkins_answered, report.checkins_let_go) == (1, 1, 1)
     assert report.by_kind["checkin_reply"] == 1 and "checkin_sent" not in report.by_kind
 
@@ -344,17 +342,17 @@ async def test_nothing_is_sent_after_hours_also_across_a_dst_weekend(c: Checkins
     assert c.dms("youth1")[-1].content.startswith("Hey! 👋")
 
     # a reminder that would fall due at 22:00 goes out at the next opening
-    await c.runtime.services["checkins"].store.update(row.id, unanswered=0)
-    await c.runtime.services["checkins"].contact(w.guild_id, w.users["youth1"], local(2026, 12, 7, 22, 0))
+    await present(c.runtime.services.checkins).store.update(row.id, unanswered=0)
+    await present(c.runtime.services.checkins).contact(w.guild_id, w.users["youth1"], local(2026, 12, 7, 22, 0))
     (job,) = await c.jobs("checkins.remind")
     assert job.due_at == local(2026, 12, 11, 10, 0)  # Thursday 22:00 + 3 days → Friday's opening
 
     # one falling on Easter Monday 2027 (closed, the day after the spring change) waits for Tuesday's opening
-    await c.runtime.services["checkins"].contact(w.guild_id, w.users["youth1"], local(2027, 3, 26, 15, 0))
+    await present(c.runtime.services.checkins).contact(w.guild_id, w.users["youth1"], local(2027, 3, 26, 15, 0))
     (job,) = await c.jobs("checkins.remind")
     assert job.due_at == local(2027, 3, 30, 10, 0) and job.due_at.astimezone(UTC).hour == 8
     # DST weekend: three quiet days from Saturday 30 October 2027 15:00 (CEST) is Tuesday 2 November 15:00 (CET)
-    await c.runtime.services["checkins"].contact(w.guild_id, w.users["youth1"], local(2027, 10, 30, 15, 0))
+    await present(c.runtime.services.checkins).contact(w.guild_id, w.users["youth1"], local(2027, 10, 30, 15, 0))
     (job,) = await c.jobs("checkins.remind")
     assert job.due_at == local(2027, 11, 2, 15, 0) and job.due_at.astimezone(UTC).hour == 14
 
@@ -400,9 +398,9 @@ async def test_mijngegevens_shows_exactly_what_is_stored_and_forget_me_removes_i
 async def test_last_contact_comes_from_sessions_too_and_weekly_list_for_the_team(c: Checkins) -> None:
     w = c.w
     await c.slash("youth1", "checkin", "aan")
-    ledger = c.runtime.services["ledger"]
+    ledger = c.runtime.services.ledger
     member = Person(w.users["youth1"], frozenset({w.roles["youth"]}))
-    await ledger.record(w.guild_id, member, "safe_space", tags={"session": "1"}, at=local(2026, 12, 3, 14, 0))
+    await ledger.record(w.guild_id, member, ContactKind.SAFE_SPACE, tags={"session": "1"}, at=local(2026, 12, 3, 14, 0))
     row = await c.row("youth1")
     assert row is not None and row.last_contact_at == local(2026, 12, 3, 14, 0) and row.interval_days == 14
     await c.at(local(2026, 12, 7, 10, 0))  # Monday's opening: the weekly list
@@ -416,8 +414,10 @@ async def test_a_youth_who_never_opted_in_leaves_no_per_person_row(c: Checkins) 
     never, declined = w.users["youth4"], w.users["youth5"]
     await c.slash("youth4", "checkin", "uit")
     await c.slash("youth4", "mijngegevens")
-    ledger = c.runtime.services["ledger"]
-    await ledger.record(w.guild_id, Person(never, frozenset({w.roles["youth"]})), "safe_space", tags={"session": "1"})
+    ledger = c.runtime.services.ledger
+    await ledger.record(
+        w.guild_id, Person(never, frozenset({w.roles["youth"]})), ContactKind.SAFE_SPACE, tags={"session": "1"}
+    )
     await c.dm("youth5", "hoi")
     await c.slash("sam", "desk", "checkin", channel=c.thread("youth5"))
     proposal = c.dms("youth5")[-1]

@@ -279,3 +279,18 @@ async def test_every_cog_loads_and_command_names_are_unique(world: World) -> Non
 
     for command in sync.json:
         unique_below(command.get("options", []))
+
+
+async def test_every_feature_is_built_and_wired_in_one_place(world: World) -> None:
+    """The composition root: each cog set its typed service, and bot.wiring joined them once."""
+    assert world.runtime is not None
+    services = world.runtime.services
+    assert services.loaded() == ["ledger", "desk", "antispam", "sessions", "study", "checkins"]
+    ledger = services.ledger
+    assert ledger.forget_registry.names == ["checkins", "desk", "sessions", "study"]
+    assert services.checkins is not None and services.desk is not None and services.antispam is not None
+    assert list(services.desk.core.stop_hooks) == ["checkins"]
+    assert services.antispam.not_a_youth == ledger.discard_newcomer
+    await world.restart()  # a new process wires again, exactly once
+    assert world.runtime.services.ledger.forget_registry.names == ["checkins", "desk", "sessions", "study"]
+    assert world.runtime.services.desk is not None and list(world.runtime.services.desk.core.stop_hooks) == ["checkins"]

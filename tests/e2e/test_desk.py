@@ -19,8 +19,8 @@ from bot.db.models import Base, DeskHeldReply, ScheduledAction
 from bot.demo.world import World
 from bot.domain.referrals import ReferralConfig, Service
 from bot.runtime import Runtime
-from bot.sandbox import Channel, Message
 from bot.services.contacts import Person
+from sandbox import Channel, Message
 from tests.support.checks import present
 
 BXL = ZoneInfo("Europe/Brussels")
@@ -39,14 +39,14 @@ class Recorder:
     calls: list[tuple[int, int, str, bool, datetime | None]] = field(default_factory=list)
 
     def install(self, runtime: Runtime) -> None:
-        ledger = runtime.services["ledger"]
+        ledger = runtime.services.ledger
         original = ledger.record
 
         async def record(guild_id: int, person: Person, kind: Any, **kwargs: Any) -> bool:
             self.calls.append((guild_id, person.user_id, str(kind), kwargs.get("after_hours", False), kwargs.get("at")))
             return bool(await original(guild_id, person, kind, **kwargs))
 
-        ledger.record = record
+        ledger.record = record  # type: ignore[method-assign]  # a spy on the real service
 
 
 @dataclass
@@ -571,7 +571,7 @@ async def test_a_failing_talk_button_answers_instead_of_failing(desk: Desk, monk
     async def broken(*_args: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(w.runtime.services["desk"].youth, "on_talk", broken)
+    monkeypatch.setattr(present(w.runtime.services.desk).youth, "on_talk", broken)
     clicked = await w.sandbox.click_button(post.id, "desk:talk", newcomer, locale="en-US")
     await clicked.wait_response()
     said = await clicked.wait_followup()

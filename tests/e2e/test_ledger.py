@@ -26,10 +26,10 @@ from bot.db.models import LedgerContact, LedgerKey, LedgerOffline
 from bot.demo import run_demo
 from bot.demo.world import BOT_PERMISSIONS, World, build_world
 from bot.domain.ledger import LedgerConfig, new_key, pseudonym
-from bot.sandbox import DiscordSandbox
-from bot.sandbox.interactions import AUTOCOMPLETE
 from bot.services.ledger import LedgerService
 from bot.services.ledger.keys import KeyRing
+from sandbox import DiscordSandbox
+from sandbox.interactions import AUTOCOMPLETE
 from tests.support.checks import present
 
 EPHEMERAL = 64
@@ -38,7 +38,7 @@ LEDGER_TABLES = ("ledger_contacts", "ledger_keys", "ledger_offline", "ledger_wee
 
 def ledger(world: World) -> LedgerService:
     assert world.runtime is not None
-    return world.runtime.services["ledger"]  # type: ignore[no-any-return]
+    return world.runtime.services.ledger
 
 
 async def kinds(world: World) -> dict[str, int]:

@@ -19,7 +19,7 @@ from bot.db.models import LedgerContact
 from bot.db.models.sessions import SafeSession
 from bot.demo.world import World
 from bot.domain.ledger import DateRange
-from bot.sandbox import Message
+from sandbox import Message
 from tests.support.e2e import Recorded, quiet
 
 BXL = ZoneInfo("Europe/Brussels")
@@ -144,7 +144,7 @@ async def test_plan_opens_closes_restores_and_counts_attendance(s: Sessions) -> 
         (youth1, "safe_space", {"session": "1", "theme": "alcohol_drugs"}, True)
     ]
     assert w.runtime is not None
-    await w.runtime.services["ledger"].flush()
+    await w.runtime.services.ledger.flush()
     async with w.runtime.db.session() as session:
         count = await session.scalar(
             select(func.count()).select_from(LedgerContact).where(LedgerContact.kind == "safe_space")

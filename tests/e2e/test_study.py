@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from bot.db.models import LedgerContact
 from bot.db.models.study import StudyRoom
 from bot.demo.world import World
 from bot.domain.study import StudyRefused
-from bot.sandbox import DiscordSandbox, Message
 from bot.services.study import StudyService
+from sandbox import DiscordSandbox, Message
 from tests.support.checks import present
 from tests.support.e2e import Recorded, quiet
 
@@ -47,7 +48,7 @@ class Study:
     @property
     def service(self) -> StudyService:
         assert self.w.runtime is not None
-        return self.w.runtime.services["study"]  # type: ignore[no-any-return]
+        return present(self.w.runtime.services.study)
 
     async def quiet(self) -> None:
         await quiet(self.w.sandbox)
@@ -181,7 +182,7 @@ async def test_open_join_help_queue_rate_limit_take_next_and_ledger(s: Study) ->
     y1, y2 = w.users["youth1"], w.users["youth2"]
     base = {"session": f"study-{room.id}", "theme": "wiskunde"}
     assert w.runtime is not None
-    await w.runtime.services["ledger"].flush()
+    await w.runtime.services.ledger.flush()
     async with w.runtime.db.session() as session:
         stored = await session.scalar(
             select(func.count()).select_from(LedgerContact).where(LedgerContact.kind == "study")
@@ -357,3 +358,20 @@ async def test_a_restart_with_a_room_and_a_queue_open(s: Study) -> None:
     assert row.status == "closed" and row.closed_reason == "end"
     assert room.voice_id not in s.sb.channels
     assert await s.service.store.waiting(room.id) == []
+
+
+async def test_forget_me_removes_the_youths_place_in_a_running_room(s: Study) -> None:
+    """/vergeet-mij during a study moment: the join and the place in the help queue are gone at once."""
+    w = s.w
+    room = await s.opened(duur="2u", vak="Wiskunde")
+    await s.click(room, "join", "youth1")
+    await s.click(room, "help", "youth1")
+    await s.click(room, "help", "youth2")
+    assert w.runtime is not None
+    await w.runtime.ledger.forget(w.guild_id, w.users["youth1"])
+    async with w.runtime.db.session() as session:
+        users = {
+            table: {r[0] for r in (await session.execute(sql(f"SELECT user_id FROM {table}"))).all()}
+            for table in ("study_joins", "study_queue")
+        }
+    assert users == {"study_joins": set(), "study_queue": {w.users["youth2"]}}

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.sandbox import DiscordSandbox
-from bot.sandbox import permissions as P
+from sandbox import DiscordSandbox
+from sandbox import permissions as P
 from tests.sandbox.support import BOT_PERMISSIONS, World
 
 

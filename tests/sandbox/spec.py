@@ -231,12 +231,8 @@ def _closest(context: list[Any]) -> Any:
 
 def _wrong_kind(error: Any) -> bool:
     path = list(error.relative_path)
-    return (
-        (error.validator in ("enum", "const")
-        and bool(path)
-        and path[-1] == "type")
-        or (error.validator == "type"
-        and not path)
+    return (error.validator in ("enum", "const") and bool(path) and path[-1] == "type") or (
+        error.validator == "type" and not path
     )
 
 

@@ -7,8 +7,8 @@ from typing import Any, TypeVar, overload
 
 import discord
 
-from bot.sandbox import DiscordSandbox, SandboxBot
-from bot.sandbox import permissions as P
+from sandbox import DiscordSandbox, SandboxBot
+from sandbox import permissions as P
 
 BOT_PERMISSIONS = (
     P.VIEW_CHANNEL

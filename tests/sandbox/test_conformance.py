@@ -23,9 +23,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox import DiscordSandbox
-from bot.sandbox.rest import TRAFFIC_ENV, routes
-from bot.sandbox.validation import RULES
+from sandbox import DiscordSandbox
+from sandbox.rest import TRAFFIC_ENV, routes
+from sandbox.validation import RULES
 from tests.sandbox.spec import DiscordSpec, spec_dir
 from tests.sandbox.support import World
 

@@ -6,8 +6,8 @@ import discord
 import pytest
 from discord.http import Route
 
-from bot.sandbox import DiscordSandbox, connected, wait_for
-from bot.sandbox import permissions as P
+from sandbox import DiscordSandbox, connected, wait_for
+from sandbox import permissions as P
 from tests.sandbox.support import World, intents, make_client
 from tests.support.checks import present
 

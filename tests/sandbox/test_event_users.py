@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import discord
 
-from bot.sandbox import connected, wait_for
+from sandbox import connected, wait_for
 from tests.sandbox.support import World, make_client
 from tests.support.checks import present
 

@@ -9,7 +9,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.sandbox import connected, wait_for
+from sandbox import connected, wait_for
 from tests.sandbox.support import World, make_client
 
 desk = app_commands.Group(name="desk", description="Contact desk")

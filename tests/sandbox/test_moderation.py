@@ -7,8 +7,8 @@ from datetime import timedelta
 import discord
 import pytest
 
-from bot.sandbox import connected, wait_for
-from bot.sandbox import permissions as P
+from sandbox import connected, wait_for
+from sandbox import permissions as P
 from tests.sandbox.support import World, make_client
 from tests.support.checks import present
 

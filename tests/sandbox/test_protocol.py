@@ -9,8 +9,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox import DiscordSandbox
-from bot.sandbox import permissions as P
+from sandbox import DiscordSandbox
+from sandbox import permissions as P
 
 
 async def _world(sb: DiscordSandbox) -> tuple[Any, int]:

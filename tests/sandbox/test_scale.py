@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import discord
 
 from bot.clock import FakeClock
-from bot.sandbox import DiscordSandbox, connected, wait_for
-from bot.sandbox import permissions as P
+from sandbox import DiscordSandbox, connected, wait_for
+from sandbox import permissions as P
 from tests.sandbox.support import make_client
 from tests.support.checks import present
 

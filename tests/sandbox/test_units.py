@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.sandbox import permissions as P
-from bot.sandbox.permissions import Overwrite
-from bot.sandbox.snowflake import SnowflakeFactory, snowflake_time
+from sandbox import permissions as P
+from sandbox.permissions import Overwrite
+from sandbox.snowflake import SnowflakeFactory, snowflake_time
 
 GUILD = 100
 MEMBER = 7

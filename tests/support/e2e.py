@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.runtime import Runtime
-from bot.sandbox import DiscordSandbox
 from bot.services.contacts import Person
+from sandbox import DiscordSandbox
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Recorded:
     calls: list[tuple[int, str, dict[str, str], bool]] = field(default_factory=list)
 
     def install(self, runtime: Runtime) -> None:
-        ledger = runtime.services["ledger"]
+        ledger = runtime.services.ledger
         original = ledger.record
 
         async def record(guild_id: int, person: Person, kind: Any, **kwargs: Any) -> bool:
@@ -26,7 +26,7 @@ class Recorded:
             self.calls.append((person.user_id, str(kind), dict(kwargs.get("tags") or {}), counted))
             return counted
 
-        ledger.record = record
+        ledger.record = record  # type: ignore[method-assign]  # a spy on the real service
 
 
 async def quiet(sandbox: DiscordSandbox, idle: float = 0.08, timeout: float = 8.0) -> None:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.demo.timeline import Timeline, first_line
 from bot.demo.world import World
-from bot.sandbox import permissions as P
+from sandbox import permissions as P
 
 MIDNIGHT = datetime(2026, 12, 2, 23, 0, tzinfo=UTC)  # Thursday 00:00 in Brussels
 LOCK_ROUTE = "PATCH /guilds/{guild_id}/roles/{role_id}"

@@ -31,7 +31,8 @@ async def chapter(world: World, timeline: Timeline) -> None:
     assert world.runtime is not None
     sandbox, youth = world.sandbox, world.users[YOUTH]
     hours = OfficeHours(world.runtime.settings.hours)
-    service = world.runtime.services["checkins"]
+    service = world.runtime.services.checkins
+    assert service is not None
 
     await world.at(_afternoon(hours, world.clock.now()))
     timeline.story("Youth4 types /checkin aan: “yes, ask me now and then how I'm doing”.")
@@ -52,6 +53,7 @@ async def chapter(world: World, timeline: Timeline) -> None:
 
     timeline.story("Sam presses Check-in sturen, reads the warm text in the form and sends it as it is.")
     row = await service.store.of(world.guild_id, youth)
+    assert row is not None
     opened = await sandbox.click_button(reminder.id, f"checkins:send:{row.id}", world.users["sam"])
     await opened.wait_response()
     done = await _content(await sandbox.submit_modal(opened, {}))

@@ -37,7 +37,7 @@ async def chapter(world: World, timeline: Timeline) -> None:
     await _daytime(world)
     sandbox, guild = world.sandbox, world.guild_id
     assert world.runtime is not None
-    before = world.runtime.services["ledger"].accepted
+    before = world.runtime.services.ledger.accepted
     timeline.story(f"{len(NEWCOMERS)} young people join the server")
     for name in NEWCOMERS:
         user = sandbox.create_user(name, created_at=world.clock.now() - timedelta(days=500))
@@ -51,7 +51,7 @@ async def chapter(world: World, timeline: Timeline) -> None:
     await world.say("sam", "general", "Hey! Woensdag om 16u is er een studiemoment in #study, kom gerust langs")
     await world.say("youth2", "general", "Oh ik kom ook, mijn examen wiskunde is volgende week")
     await world.settle()
-    counted = world.runtime.services["ledger"].accepted - before
+    counted = world.runtime.services.ledger.accepted - before
     timeline.bot(
         f"noted {counted} things: {len(NEWCOMERS)} new members (reach, not contacts) and the youth ↔ staff"
         " exchanges (contacts); no names, no text, no user IDs kept"

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.demo.timeline import Timeline, first_line
 from bot.demo.world import World
-from bot.sandbox import Message
+from sandbox import Message
 
 WATCHED = ("announcements", "safe_space")
 

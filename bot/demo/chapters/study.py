@@ -47,7 +47,8 @@ async def chapter(world: World, timeline: Timeline) -> None:
     answer = await started.wait_followup(timeout=10)
     await world.settle(15)
     timeline.bot(f"answers Sam privately: “{first_line(answer.get('content', ''), 100)}”")
-    room = (await runtime.services["study"].open_moments(world.guild_id))[-1]
+    assert runtime.services.study is not None
+    room = (await runtime.services.study.open_moments(world.guild_id))[-1]
     timeline.bot("creates a text room and a voice room in “Studeren”: youths and peer supporters take part,")
     timeline.bot("the team can always see and moderate them; nobody else sees them")
     for text in _bot_posts(world, room.text_id):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -76,6 +76,8 @@ class AntispamService:
         self.report = Reporter(runtime.i18n)
         self._ports = ports
         self._window = window
+        #: Drops a raid/spam newcomer's contacts from the ledger (set by :func:`bot.wiring.wire`).
+        self.not_a_youth: Callable[[int, int, datetime | None], Awaitable[int]] | None = None
         self._guilds: dict[int, _Guild] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -169,12 +171,11 @@ class AntispamService:
 
     async def _not_youths(self, gid: int, user_ids: Iterable[int]) -> None:
         """Raid and fresh spam accounts were never youths: keep them out of the contact ledger's KPIs."""
-        port = self._port(gid)
-        recorder = self.runtime.services.get("ledger")
-        if port is None or recorder is None:
+        port, discard = self._port(gid), self.not_a_youth
+        if port is None or discard is None:
             return
         for uid in user_ids:
-            await recorder.discard_newcomer(gid, uid, port.joined_at(uid))
+            await discard(gid, uid, port.joined_at(uid))
 
     async def handle_join(self, event: JoinEvent, verdict: Verdict) -> None:
         """A join burst starting: tell the team (no ping); the detector now watches the joiners."""

@@ -37,6 +37,7 @@ from bot.domain.checkins import (
     send_at,
     weekly_list_at,
 )
+from bot.domain.desk import Msg, msg
 from bot.domain.hours import OfficeHours
 from bot.domain.ledger.kinds import ContactKind
 from bot.i18n import LANGUAGES, I18n
@@ -160,6 +161,11 @@ class CheckinsService:
     async def stop_word(self, user_id: int) -> str | None:
         """A youth wrote "stop" in DM (hooked into the desk): the key of what they are told, if anything stopped."""
         return "checkins.youth.stopped" if await self.opt_out(user_id) else None
+
+    async def stop_hook(self, user_id: int) -> Msg | None:
+        """The desk's "stop" hook (wired by :func:`bot.wiring.wire`): what the youth is told, if anything stopped."""
+        key = await self.stop_word(user_id)
+        return None if key is None else msg(key)
 
     # -- the proposal (/desk checkin) ------------------------------------------------------------------------
 

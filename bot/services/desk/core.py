@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
+from bot.core import Core
 from bot.db.models import DeskConversation
 from bot.domain.desk import ConversationStatus, Keys, Localized, Msg, help_lines_param, msg
 from bot.domain.desk.config import DeskConfig, DeskGuildOptions, WelcomeMode, ends_at
 from bot.domain.errors import UserFacingError
 from bot.domain.guild_config import Access, RoleName
 from bot.domain.ledger.kinds import ContactKind
-from bot.runtime import Runtime
+from bot.services.contacts import ContactRecorder
 from bot.services.desk.hours import DeskHours
 from bot.services.desk.port import DeskPort, MemberInfo
 from bot.services.desk.store import DeskStore
@@ -60,48 +61,53 @@ class KeyedLocks:
 class DeskCore:
     """Shared by the youth, staff and lifecycle parts of the desk."""
 
-    def __init__(self, runtime: Runtime, port: DeskPort) -> None:
-        self.runtime = runtime
+    def __init__(self, shared: Core, port: DeskPort, contacts: ContactRecorder) -> None:
+        self.shared = shared
         self.port = port
-        self.store = DeskStore(runtime.db)
-        self.hours = DeskHours(runtime)
-        self.text = DeskText(runtime.i18n)
+        self.contacts = contacts
+        self.store = DeskStore(shared.db)
+        self.hours = DeskHours(shared)
+        self.text = DeskText(shared.i18n)
         self.locks = KeyedLocks()
-        self.stop_hooks: list[StopHook] = []
+        self.stop_hooks: dict[str, StopHook] = {}
+
+    def add_stop_hook(self, feature: str, hook: StopHook) -> None:
+        """Another feature also ends what it runs when a youth writes "stop" (e.g. check-ins)."""
+        self.stop_hooks[feature] = hook
 
     # -- plain facts -----------------------------------------------------------------------------------
 
     @property
     def config(self) -> DeskConfig:
-        return self.runtime.settings.desk
+        return self.shared.settings.desk
 
     def now(self) -> datetime:
-        return self.runtime.clock.now()
+        return self.shared.clock.now()
 
     def help_lines(self) -> Localized:
         return help_lines_param(self.hours.help_lines)
 
     async def options(self, guild_id: int) -> tuple[WelcomeMode, bool]:
-        stored = await self.runtime.guild_settings.get(guild_id, OPTIONS_SECTION, DeskGuildOptions())
+        stored = await self.shared.guild_settings.get(guild_id, OPTIONS_SECTION, DeskGuildOptions())
         return stored.resolve(self.config)
 
     async def staff_lang(self, guild_id: int) -> str:
-        return await self.runtime.guild_lang(guild_id)
+        return await self.shared.guild_lang(guild_id)
 
     async def staff_desk(self, guild_id: int) -> int | None:
         """The guild's staff desk channel when it is configured and still exists."""
-        channel_id = (await self.runtime.guild_config(guild_id)).channels.staff_desk
+        channel_id = (await self.shared.guild_config(guild_id)).channels.staff_desk
         if channel_id is None or not await self.port.channel_exists(channel_id):
             return None
         return channel_id
 
     async def outreacher_role(self, guild_id: int) -> int | None:
-        return (await self.runtime.guild_config(guild_id)).roles.outreacher
+        return (await self.shared.guild_config(guild_id)).roles.outreacher
 
     async def is_staff(self, guild_id: int, member: MemberInfo | None) -> bool:
         if member is None:
             return False
-        access = Access(await self.runtime.guild_config(guild_id))
+        access = Access(await self.shared.guild_config(guild_id))
         return access.is_staff(member.person.role_ids, member.person.is_admin, member.person.permissions)
 
     async def resolve_guild(self, user_id: int) -> int | None:
@@ -132,7 +138,7 @@ class DeskCore:
         if desk is None:
             log.warning("desk has no staff channel", extra={"guild_id": guild_id})
             return None
-        config = await self.runtime.guild_config(guild_id)
+        config = await self.shared.guild_config(guild_id)
         staff = await self.port.members_with_roles(
             guild_id, config.role_ids((RoleName.outreacher, RoleName.coordinator))
         )
@@ -153,10 +159,10 @@ class DeskCore:
         """Make sure the guild's opening action (digest, clearing mention marks) is due at the next opening."""
         hours = await self.hours.office_hours(guild_id)
         opening = hours.next_opening(self.now())
-        pending = await self.runtime.scheduler.pending(OPENING, guild_id=guild_id)
+        pending = await self.shared.scheduler.pending(OPENING, guild_id=guild_id)
         if opening is None or any(job.due_at == opening for job in pending):
             return
-        await self.runtime.scheduler.schedule(
+        await self.shared.scheduler.schedule(
             OPENING, opening, {"guild_id": guild_id}, key=f"{OPENING}:{guild_id}", guild_id=guild_id
         )
 
@@ -168,25 +174,23 @@ class DeskCore:
         due = ends_at(row.closed_at, timedelta(days=self.config.link_retention_days), zone)
         if row.blocked_until is not None:
             due = max(due, row.blocked_until)
-        await self.runtime.scheduler.schedule(
+        await self.shared.scheduler.schedule(
             FORGET, due, {"conversation_id": row.id}, key=f"{FORGET}:{row.id}", guild_id=row.guild_id
         )
 
     async def cancel_forget(self, conversation_id: int) -> None:
-        await self.runtime.scheduler.cancel(key=f"{FORGET}:{conversation_id}")
+        await self.shared.scheduler.cancel(key=f"{FORGET}:{conversation_id}")
 
     async def schedule_delivery(self, guild_id: int, held_id: int, at: datetime | None) -> None:
         key = f"{DELIVER}:{held_id}"
         if at is None:
-            await self.runtime.scheduler.cancel(key=key)
+            await self.shared.scheduler.cancel(key=key)
             return
-        await self.runtime.scheduler.schedule(DELIVER, at, {"held_id": held_id}, key=key, guild_id=guild_id)
+        await self.shared.scheduler.schedule(DELIVER, at, {"held_id": held_id}, key=key, guild_id=guild_id)
 
     # -- the ledger ------------------------------------------------------------------------------------
 
     async def record_contact(self, guild_id: int, member: MemberInfo | None, after_hours: bool) -> None:
         if member is None:
             return
-        await self.runtime.contacts.record(
-            guild_id, member.person, ContactKind.DESK, after_hours=after_hours, at=self.now()
-        )
+        await self.contacts.record(guild_id, member.person, ContactKind.DESK, after_hours=after_hours, at=self.now())

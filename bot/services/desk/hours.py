@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from itertools import pairwise
 
+from bot.core import Core
 from bot.domain.crisis import CrisisDetector, HelpLine
 from bot.domain.desk import DeskPolicy
 from bot.domain.errors import UserFacingError
 from bot.domain.hours import OfficeHours, OfficeHoursConfig, Weekday, parse_interval
-from bot.runtime import Runtime
 from bot.services.desk.text import UiKeys
 
 SECTION = "hours"
@@ -47,9 +47,9 @@ def parse_spans(text: str, latest_closing: str | None) -> list[str]:
 class DeskHours:
     """Builds each guild's :class:`OfficeHours` and :class:`DeskPolicy`; changes the guild's ``hours`` section."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self._runtime = runtime
-        safety = runtime.settings.safety
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        safety = core.settings.safety
         self._detector: CrisisDetector = safety.detector()
         self._help_lines = tuple(safety.help_lines)
         self._cache: dict[str, OfficeHours] = {}
@@ -57,14 +57,14 @@ class DeskHours:
     @property
     def defaults(self) -> OfficeHoursConfig:
         """The deployment's hours in the deployment's zone (``general.timezone``)."""
-        return self._runtime.settings.hours.model_copy(update={"timezone": self._runtime.zone_of(None)})
+        return self._core.settings.hours.model_copy(update={"timezone": self._core.zone_of(None)})
 
     async def config(self, guild_id: int | None) -> OfficeHoursConfig:
         """The guild's hours; the time zone set with ``/setup tijdzone`` wins over the configured one."""
         if guild_id is None:
             return self.defaults
-        base = await self._runtime.guild_settings.get(guild_id, SECTION, self.defaults)
-        zone = self._runtime.zone_of(await self._runtime.guild_config(guild_id))
+        base = await self._core.guild_settings.get(guild_id, SECTION, self.defaults)
+        zone = self._core.zone_of(await self._core.guild_config(guild_id))
         return base if zone == base.timezone else base.model_copy(update={"timezone": zone})
 
     async def office_hours(self, guild_id: int | None) -> OfficeHours:
@@ -109,5 +109,5 @@ class DeskHours:
         return await self._update(guild_id, {"holidays_open": not closed})
 
     async def _update(self, guild_id: int, changes: dict[str, object]) -> OfficeHoursConfig:
-        await self._runtime.guild_settings.update(guild_id, SECTION, self.defaults, changes)
+        await self._core.guild_settings.update(guild_id, SECTION, self.defaults, changes)
         return await self.config(guild_id)

@@ -137,7 +137,7 @@ class DeskLifecycle:
         core = self.core
         for held in await core.store.held_in_guild(guild_id):
             if held.conversation_id in conversation_ids:
-                await core.runtime.scheduler.cancel(key=f"{DELIVER}:{held.id}")
+                await core.shared.scheduler.cancel(key=f"{DELIVER}:{held.id}")
         for conversation_id in conversation_ids:
             await core.store.delete_conversation(conversation_id)
             if not in_job:  # a running action is retired by the scheduler itself
@@ -156,8 +156,8 @@ class DeskLifecycle:
         core = self.core
         hours = await core.hours.office_hours(guild_id)
         opening = hours.next_opening(core.now())
-        if await core.runtime.scheduler.pending(OPENING, guild_id=guild_id):
-            await core.runtime.scheduler.cancel(key=f"{OPENING}:{guild_id}")
+        if await core.shared.scheduler.pending(OPENING, guild_id=guild_id):
+            await core.shared.scheduler.cancel(key=f"{OPENING}:{guild_id}")
             await core.ensure_opening(guild_id)
         for held in await core.store.held_in_guild(guild_id):
             await core.store.reschedule_held(held.id, opening)

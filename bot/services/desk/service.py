@@ -1,11 +1,12 @@
-"""The contact desk's use-cases behind one object (registered as runtime service ``"desk"``)."""
+"""The contact desk's use-cases behind one object (``runtime.services.desk``)."""
 
 from __future__ import annotations
 
+from bot.core import Core
 from bot.domain.desk import Localized, Msg, about, help_info, hours_info, msg
 from bot.domain.desk.config import DeskGuildOptions, WelcomeMode, parse_day
 from bot.domain.hours import Weekday
-from bot.runtime import Runtime
+from bot.services.contacts import ContactRecorder
 from bot.services.desk.core import DELIVER, FORGET, OPENING, OPTIONS_SECTION, DeskCore, DeskInputError
 from bot.services.desk.hours import HoursInputError, parse_spans
 from bot.services.desk.lifecycle import DeskLifecycle
@@ -18,17 +19,14 @@ from bot.services.desk.youth import YouthDesk
 class DeskService:
     """Youth side, staff side and lifecycle, sharing one :class:`DeskCore`; registers its scheduled work."""
 
-    def __init__(self, runtime: Runtime, port: DeskPort) -> None:
-        self.core = DeskCore(runtime, port)
+    def __init__(self, core: Core, port: DeskPort, contacts: ContactRecorder) -> None:
+        self.core = DeskCore(core, port, contacts)
         self.youth = YouthDesk(self.core)
         self.staff = StaffDesk(self.core)
         self.lifecycle = DeskLifecycle(self.core)
-        runtime.scheduler.register(OPENING, self.lifecycle.on_opening)
-        runtime.scheduler.register(DELIVER, self.staff.on_deliver_job)
-        runtime.scheduler.register(FORGET, self.lifecycle.on_forget)
-        registry = getattr(runtime.services.get("ledger"), "forget_registry", None)
-        if registry is not None:
-            registry.register("desk", self.forget)
+        core.scheduler.register(OPENING, self.lifecycle.on_opening)
+        core.scheduler.register(DELIVER, self.staff.on_deliver_job)
+        core.scheduler.register(FORGET, self.lifecycle.on_forget)
 
     # -- information for anyone (/over, /uren, /hulp) ----------------------------------------------------
 
@@ -102,7 +100,7 @@ class DeskService:
         if first_names is not None:
             changes["allow_first_names"] = first_names
         if changes:
-            await self.core.runtime.guild_settings.update(guild_id, OPTIONS_SECTION, DeskGuildOptions(), changes)
+            await self.core.shared.guild_settings.update(guild_id, OPTIONS_SECTION, DeskGuildOptions(), changes)
         return await self.core.options(guild_id)
 
     # -- forget-me -------------------------------------------------------------------------------------

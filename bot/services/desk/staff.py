@@ -29,7 +29,7 @@ HELD = "🌙"
 class StaffDesk:
     def __init__(self, core: DeskCore) -> None:
         self.core = core
-        self.directory = ReferralDirectory.from_config(core.runtime.settings.referrals)
+        self.directory = ReferralDirectory.from_config(core.shared.settings.referrals)
 
     async def conversation_in(self, thread_id: int) -> DeskConversation:
         row = await self.core.store.by_thread(thread_id)

@@ -175,7 +175,7 @@ class YouthDesk:
         """A youth could not reach the team because a configured staff desk is gone: tell the mod log (hourly)."""
         core = self.core
         for guild_id in await core.port.mutual_guilds(user_id):
-            channels = (await core.runtime.guild_config(guild_id)).channels
+            channels = (await core.shared.guild_config(guild_id)).channels
             if channels.staff_desk is None or await core.port.channel_exists(channels.staff_desk):
                 continue
             log.error(
@@ -346,7 +346,7 @@ class YouthDesk:
         """ "stop" in a DM: the conversation, then what other features hooked in (``core.stop_hooks``)."""
         desk = await self.stop(user_id)
         others = []
-        for hook in self.core.stop_hooks:
+        for hook in self.core.stop_hooks.values():
             try:
                 stopped = await hook(user_id)
             except Exception:
@@ -434,7 +434,7 @@ class YouthDesk:
                 sent = await core.port.dm(user_id, chunk, button=button if last else None) and sent
             if sent:
                 return
-        channel = (await core.runtime.guild_config(guild_id)).channels.welcome
+        channel = (await core.shared.guild_config(guild_id)).channels.welcome
         if channel is None or self._welcomed_recently(guild_id):
             return
         for index, chunk in enumerate(chunks):

@@ -99,6 +99,10 @@ class SessionsService:
         self._open_rooms: dict[int, int] | None = None
         self.tools = RoomTools(self.store, port, text, scheduler, clock, config, guild_config)
 
+    async def forget(self, guild_id: int, user_id: int) -> None:
+        """``/vergeet-mij`` (registered by :func:`bot.wiring.wire`): nothing of this person stays here."""
+        await self.store.forget_person(guild_id, user_id)
+
     def register(self) -> None:
         self.scheduler.register(REMIND, self._on_remind)
         self.scheduler.register(OPEN, self._on_open)

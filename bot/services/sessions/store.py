@@ -241,3 +241,10 @@ class SessionStore:
             ).all()
             session.expunge_all()
             return [(a, b) for a, b in rows]
+
+    async def forget_person(self, guild_id: int, user_id: int) -> None:
+        """``/vergeet-mij``: the person's follows, presence and vote marks in this guild's sessions."""
+        sessions = select(SafeSession.id).where(SafeSession.guild_id == guild_id)
+        async with self._db.session() as session:
+            for model in (SessionFollower, SessionPresence, SessionVoter):
+                await session.execute(delete(model).where(model.user_id == user_id, model.session_id.in_(sessions)))

@@ -100,6 +100,10 @@ class StudyService:
         self._voice_rooms: dict[int, int] = {}
         self._touched: dict[int, datetime] = {}
 
+    async def forget(self, guild_id: int, user_id: int) -> None:
+        """``/vergeet-mij`` (registered by :func:`bot.wiring.wire`): nothing of this person stays here."""
+        await self.store.forget_person(guild_id, user_id)
+
     def register(self) -> None:
         for kind, handler in (
             (END, self._on_end),

@@ -156,3 +156,12 @@ class StudyStore:
     async def joined(self, room_id: int) -> list[int]:
         async with self._db.session() as session:
             return list((await session.scalars(select(StudyJoin.user_id).where(StudyJoin.room_id == room_id))).all())
+
+    async def forget_person(self, guild_id: int, user_id: int) -> None:
+        """``/vergeet-mij``: the person's joins and places in the help queue in this guild's study rooms."""
+        rooms = select(StudyRoom.id).where(StudyRoom.guild_id == guild_id)
+        async with self._db.session() as session:
+            await session.execute(delete(StudyJoin).where(StudyJoin.user_id == user_id, StudyJoin.room_id.in_(rooms)))
+            await session.execute(
+                delete(StudyQueueEntry).where(StudyQueueEntry.user_id == user_id, StudyQueueEntry.room_id.in_(rooms))
+            )

@@ -19,6 +19,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.services.contacts import Person
 from bot.services.desk import Button, DeskService, FetchedMessage, MemberInfo
 from bot.settings import Settings
+from bot.wiring import wire
 
 BXL = ZoneInfo("Europe/Brussels")
 GUILD, DESK, WELCOME, OUTREACHER, COORDINATOR = 1000, 2000, 2001, 3000, 3001
@@ -174,7 +175,9 @@ async def make_world(db_url: str, tmp_path: Path, **extra: object) -> DeskWorld:
             "roles.coordinator": COORDINATOR,
         },
     )
-    service = DeskService(runtime, port)
+    service = DeskService(runtime, port, runtime.contacts)
+    runtime.services.desk = service
+    wire(runtime.services)
     await runtime.scheduler.start()
     return DeskWorld(runtime, clock, port, service)
 

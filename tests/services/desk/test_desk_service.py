@@ -192,7 +192,7 @@ async def test_forget_me_removes_every_desk_row_and_pending_work(desk: DeskWorld
     await desk.service.youth.on_mention(GUILD, YOUTH, 77, 88)
     assert await count(desk, DeskMentionMark) == 1
 
-    await desk.runtime.services["ledger"].forget(GUILD, YOUTH)
+    await desk.runtime.services.ledger.forget(GUILD, YOUTH)
     for model in (DeskConversation, DeskHeldReply, DeskMentionMark):
         assert await count(desk, model) == 0
     assert await desk.runtime.scheduler.pending("desk.deliver") == []

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from bot.sandbox.models import JSON, SandboxBot
+from sandbox.models import JSON, SandboxBot
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import DiscordSandbox
+    from sandbox.server import DiscordSandbox
 
 log = logging.getLogger("happymood.sandbox")
 

@@ -14,7 +14,7 @@ import discord.gateway
 import discord.http
 
 from bot.endpoints import point_discord_at
-from bot.sandbox.server import DiscordSandbox
+from sandbox.server import DiscordSandbox
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
 

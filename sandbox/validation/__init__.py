@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.validation import applications as A
-from bot.sandbox.validation import channels as C
-from bot.sandbox.validation import guilds as G
-from bot.sandbox.validation import messages as M
-from bot.sandbox.validation.base import Body, check, field_error
+from sandbox.validation import applications as A
+from sandbox.validation import channels as C
+from sandbox.validation import guilds as G
+from sandbox.validation import messages as M
+from sandbox.validation.base import Body, check, field_error
 
 Check = type[Body] | Callable[[Any], None]
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from bot.sandbox.validation.base import (
+from sandbox.validation.base import (
     Bitfield,
     Body,
     Bool,
@@ -17,7 +17,7 @@ from bot.sandbox.validation.base import (
     check,
     field_error,
 )
-from bot.sandbox.validation.messages import MessageFields, check_components, check_message
+from sandbox.validation.messages import MessageFields, check_components, check_message
 
 Name = Annotated[Str, Field(min_length=1, max_length=32)]
 Description = Annotated[Str, Field(max_length=100)]

@@ -6,15 +6,15 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox import errors
-from bot.sandbox.errors import ApiError
-from bot.sandbox.interactions import APPLICATION_COMMAND, AUTOCOMPLETE, MESSAGE_COMPONENT, SandboxInteraction
-from bot.sandbox.models import JSON, Message
-from bot.sandbox.rest import Reply, RestRequest, routes
-from bot.sandbox.state import EPHEMERAL, LOADING
+from sandbox import errors
+from sandbox.errors import ApiError
+from sandbox.interactions import APPLICATION_COMMAND, AUTOCOMPLETE, MESSAGE_COMPONENT, SandboxInteraction
+from sandbox.models import JSON, Message
+from sandbox.rest import Reply, RestRequest, routes
+from sandbox.state import EPHEMERAL, LOADING
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import DiscordSandbox
+    from sandbox.server import DiscordSandbox
 
 VALID_LOCALES = frozenset(
     {

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox import errors
-from bot.sandbox import permissions as P
-from bot.sandbox.api_channels import apply_channel_fields, normalise_channel_name
-from bot.sandbox.errors import ApiError
-from bot.sandbox.gateway import AUTO_MODERATION_CONFIGURATION, GUILD_SCHEDULED_EVENTS
-from bot.sandbox.models import GUILD_CATEGORY, GUILD_TEXT, GUILD_VOICE, JSON, Channel, Guild, Member, Role
-from bot.sandbox.rest import Reply, RestRequest, routes
+from sandbox import errors
+from sandbox import permissions as P
+from sandbox.api_channels import apply_channel_fields, normalise_channel_name
+from sandbox.errors import ApiError
+from sandbox.gateway import AUTO_MODERATION_CONFIGURATION, GUILD_SCHEDULED_EVENTS
+from sandbox.models import GUILD_CATEGORY, GUILD_TEXT, GUILD_VOICE, JSON, Channel, Guild, Member, Role
+from sandbox.rest import Reply, RestRequest, routes
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import DiscordSandbox
+    from sandbox.server import DiscordSandbox
 
 MAX_TIMEOUT = timedelta(days=28)
 MAX_INCIDENT_ACTION = timedelta(hours=24)

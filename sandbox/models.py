@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.sandbox.permissions import Overwrite
+from sandbox.permissions import Overwrite
 
 JSON = dict[str, Any]
 

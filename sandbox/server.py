@@ -11,10 +11,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.clock import Clock
-from bot.sandbox import api_channels, api_core, api_guilds  # noqa: F401  (registers the REST routes)
-from bot.sandbox import permissions as P
-from bot.sandbox.gateway import (
+from sandbox import api_channels, api_core, api_guilds  # noqa: F401  (registers the REST routes)
+from sandbox import permissions as P
+from sandbox.clock import Clock
+from sandbox.gateway import (
     DIRECT_MESSAGE_REACTIONS,
     DIRECT_MESSAGES,
     GUILD_INVITES,
@@ -33,7 +33,7 @@ from bot.sandbox.gateway import (
     GatewaySession,
     dumps,
 )
-from bot.sandbox.interactions import (
+from sandbox.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
     CHANNEL,
@@ -45,7 +45,7 @@ from bot.sandbox.interactions import (
     SandboxInteraction,
     infer_option_type,
 )
-from bot.sandbox.models import (
+from sandbox.models import (
     GUILD_CATEGORY,
     GUILD_TEXT,
     GUILD_VOICE,
@@ -62,9 +62,9 @@ from bot.sandbox.models import (
     VoiceState,
     iso,
 )
-from bot.sandbox.permissions import Overwrite
-from bot.sandbox.rest import Fault, RecordedRequest, RestApi, Upload
-from bot.sandbox.state import EPHEMERAL, LOADING, SandboxState, log
+from sandbox.permissions import Overwrite
+from sandbox.rest import Fault, RecordedRequest, RestApi, Upload
+from sandbox.state import EPHEMERAL, LOADING, SandboxState, log
 
 SELECT_TYPES = frozenset({3, 5, 6, 7, 8})
 

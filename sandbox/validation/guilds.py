@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from bot.sandbox.validation.base import (
+from sandbox.validation.base import (
     Bitfield,
     Body,
     Bool,

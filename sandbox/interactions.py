@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.models import JSON
+from sandbox.models import JSON
 
 # Interaction types
 APPLICATION_COMMAND = 2

@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.clock import Clock, SystemClock
-from bot.sandbox import errors
-from bot.sandbox import permissions as P
-from bot.sandbox.errors import ApiError
-from bot.sandbox.models import (
+from sandbox import errors
+from sandbox import permissions as P
+from sandbox.clock import Clock, SystemClock
+from sandbox.errors import ApiError
+from sandbox.models import (
     DM,
     JSON,
     PRIVATE_THREAD,
@@ -27,10 +27,10 @@ from bot.sandbox.models import (
     User,
     iso,
 )
-from bot.sandbox.snowflake import SnowflakeFactory
+from sandbox.snowflake import SnowflakeFactory
 
 if TYPE_CHECKING:
-    from bot.sandbox.interactions import SandboxInteraction
+    from sandbox.interactions import SandboxInteraction
 
 log = logging.getLogger("happymood.sandbox")
 

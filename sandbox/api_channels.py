@@ -6,10 +6,10 @@ import bisect
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox import errors
-from bot.sandbox import permissions as P
-from bot.sandbox.errors import ApiError
-from bot.sandbox.models import (
+from sandbox import errors
+from sandbox import permissions as P
+from sandbox.errors import ApiError
+from sandbox.models import (
     ANNOUNCEMENT_THREAD,
     DM,
     GUILD_ANNOUNCEMENT,
@@ -23,12 +23,12 @@ from bot.sandbox.models import (
     Invite,
     Message,
 )
-from bot.sandbox.permissions import Overwrite
-from bot.sandbox.rest import Reply, RestRequest, routes
-from bot.sandbox.snowflake import snowflake_time
+from sandbox.permissions import Overwrite
+from sandbox.rest import Reply, RestRequest, routes
+from sandbox.snowflake import snowflake_time
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import DiscordSandbox
+    from sandbox.server import DiscordSandbox
 
 HAS_THREAD = 1 << 5
 SUPPRESS_EMBEDS = 1 << 2

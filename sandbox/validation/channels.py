@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from bot.sandbox.validation.base import Bitfield, Body, Bool, Int, QueryBool, QueryInt, Snowflake, Str
+from sandbox.validation.base import Bitfield, Body, Bool, Int, QueryBool, QueryInt, Snowflake, Str
 
 ArchiveDuration = Literal[60, 1440, 4320, 10080]
 RateLimit = Annotated[Int, Field(ge=0, le=21600)]

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
-from bot.sandbox.validation.base import (
+from sandbox.validation.base import (
     Body,
     Bool,
     Color,

@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot.sandbox.errors import ApiError
+from sandbox.errors import ApiError
 
 MAX_SNOWFLAKE = (1 << 64) - 1
 QUERY_TRUE = frozenset({"true", "True", "1"})

@@ -18,12 +18,12 @@ from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 
-from bot.sandbox import errors, validation
-from bot.sandbox.errors import ApiError
-from bot.sandbox.models import SandboxBot
+from sandbox import errors, validation
+from sandbox.errors import ApiError
+from sandbox.models import SandboxBot
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import DiscordSandbox
+    from sandbox.server import DiscordSandbox
 
 log = logging.getLogger("happymood.sandbox")
 
@@ -325,7 +325,7 @@ class RestApi:
         found = routes.match(method, path)
         if found is None:
             entry = f"{method} {path}"
-            log.warning("sandbox: unknown route %s (add it to bot/sandbox if the bot needs it)", entry)
+            log.warning("sandbox: unknown route %s (add it to sandbox if the bot needs it)", entry)
             sandbox.unknown_routes.append(entry)
             body = {"message": f"404: Not Found (sandbox: unknown route {method} {path})", "code": 0}
             finish(404, body, None, parsed, files)
