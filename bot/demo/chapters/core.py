@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.demo.timeline import Timeline, first_line
 from bot.demo.world import World
-from bot.sandbox import SandboxInteraction
+from sandbox import SandboxInteraction
 
 
 async def _answer(world: World, timeline: Timeline, interaction: SandboxInteraction) -> str:
