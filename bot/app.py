@@ -64,8 +64,8 @@ else:
     _BotBase = object
 
 
-class _HappyCore(_BotBase):
-    """Start-up and shutdown shared by the plain and the sharded bot."""
+class HappyCore(_BotBase):
+    """Start-up and shutdown shared by the plain and the sharded bot (what a cog's ``setup`` receives)."""
 
     runtime: Runtime
     _startup_hooks: list[StartupHook]
@@ -158,13 +158,13 @@ def _options(runtime: Runtime) -> dict[str, Any]:
     }
 
 
-class HappyBot(_HappyCore, commands.Bot):
+class HappyBot(HappyCore, commands.Bot):
     def __init__(self, runtime: Runtime, *, extensions: Sequence[str] | None = None) -> None:
         super().__init__(**_options(runtime))
         self._init_core(runtime, extensions)
 
 
-class ShardedHappyBot(_HappyCore, commands.AutoShardedBot):
+class ShardedHappyBot(HappyCore, commands.AutoShardedBot):
     def __init__(self, runtime: Runtime, *, extensions: Sequence[str] | None = None) -> None:
         d = runtime.settings.discord
         super().__init__(**_options(runtime), shard_count=d.shard_count, shard_ids=d.shard_ids)  # type: ignore[arg-type]

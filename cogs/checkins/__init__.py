@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -31,6 +31,9 @@ from bot.runtime import Runtime
 from bot.services.checkins import Button, CheckinsService
 from cogs.checkins import _views
 from cogs.checkins._port import DiscordCheckinsPort
+
+if TYPE_CHECKING:
+    from bot.app import HappyCore
 
 log = logging.getLogger("happymood.checkins")
 
@@ -201,8 +204,8 @@ class MyDataCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
+async def setup(bot: HappyCore) -> None:
+    runtime = bot.runtime
     service = build_checkins(runtime, bot)
     service.register()
     runtime.services.checkins = service
@@ -212,8 +215,8 @@ async def setup(bot: commands.Bot) -> None:
     await bot.add_cog(MyDataCog(runtime, service))
 
 
-async def teardown(bot: commands.Bot) -> None:
-    runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
+async def teardown(bot: HappyCore) -> None:
+    runtime = bot.runtime
     service = runtime.services.checkins
     if service is not None:
         runtime.services.ledger.forget_observer(service.on_contact)

@@ -195,7 +195,7 @@ async def test_opt_in_by_command_then_a_reminder_after_n_quiet_days_with_each_bu
     checkin = c.dms("youth1")[-1]
     assert checkin.content == "Hoi! Alles goed? — Sam van Happy Mood"
     assert custom_ids(checkin) == [f"checkins:stop:{row.id}"]
-    assert (await c.row("youth1")).unanswered == 1  # type: ignore[union-attr]
+    assert present(await c.row("youth1")).unanswered == 1
 
     # the youth answers (a DM reaches the desk): the count is reset and the reply is counted in the ledger
     await c.dm("youth1", "ja hoor, alles oké")
@@ -219,7 +219,7 @@ async def test_opt_in_by_command_then_a_reminder_after_n_quiet_days_with_each_bu
         picker.original_message_id, f"checkins:to:{row.id}", w.users["sam"], [str(w.users["lien"])]
     )
     assert "Overgedragen" in await c.answer(chosen)
-    assert (await c.row("youth1")).outreacher_id == w.users["lien"]  # type: ignore[union-attr]
+    assert present(await c.row("youth1")).outreacher_id == w.users["lien"]
     to_lien = c.dms("lien")[-1]
     assert "Check-in" in to_lien.content and buttons_of(to_lien) == STAFF_BUTTONS
 
@@ -303,7 +303,7 @@ async def test_nudge_limit_then_a_reply_resets_it(c: Checkins) -> None:
         opened = await c.w.sandbox.click_button(reminder.id, f"checkins:send:{row.id}", c.w.users["sam"])
         await opened.wait_response()
         await c.answer(await c.w.sandbox.submit_modal(opened, {}))
-    assert (await c.row("youth1")).unanswered == 2  # type: ignore[union-attr]
+    assert present(await c.row("youth1")).unanswered == 2
     await c.at(local(2026, 12, 11, 14, 0))
     assert "geen reactie — niet verder opgevolgd" in c.desk_posts()[-1].content
     assert await c.jobs("checkins.remind") == []  # the bot stops
@@ -315,7 +315,7 @@ async def test_nudge_limit_then_a_reply_resets_it(c: Checkins) -> None:
 
     await c.dm("youth1", "sorry, was druk")  # any reply resets the count and the follow-up resumes
     await c.answered("youth1")
-    assert (await c.row("youth1")).unanswered == 0  # type: ignore[union-attr]
+    assert present(await c.row("youth1")).unanswered == 0
     (job,) = await c.jobs("checkins.remind")
     assert job.due_at == local(2026, 12, 14, 14, 0)
 

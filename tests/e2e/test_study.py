@@ -270,7 +270,7 @@ async def test_opening_from_a_weekly_schedule(s: Study) -> None:
     await s.quiet()
     await s.at(local(18, 0))
     assert (await s.rows())[0].status == "closed"
-    (job,) = await s.w.runtime.scheduler.pending("study.plan")  # type: ignore[union-attr]
+    (job,) = await present(s.w.runtime).scheduler.pending("study.plan")
     assert job.due_at == local(16, day=3).astimezone(job.due_at.tzinfo)
     await s.at(local(16, 0, day=3))
     assert [r.status for r in await s.rows()] == ["closed", "open"]

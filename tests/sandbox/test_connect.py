@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 import discord
 import pytest
 from discord.http import Route
@@ -183,7 +186,7 @@ async def test_gateway_disconnect_resumes_and_replays(world: World) -> None:
     assert ops.count(2) == 1 and ops.count(6) == 1  # one IDENTIFY, one RESUME
 
 
-def _collector(seen: list[discord.Message]):  # type: ignore[no-untyped-def]
+def _collector(seen: list[discord.Message]) -> Callable[[discord.Message], Coroutine[Any, Any, None]]:
     async def on_message(message: discord.Message) -> None:
         seen.append(message)
 
