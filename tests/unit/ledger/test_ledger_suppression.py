@@ -1,11 +1,14 @@
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from bot.domain.ledger import (
     Cell,
     CellState,
     Constraint,
+    ContactRow,
     OfflineMoment,
+    Report,
     SuppressedBreakdown,
     SuppressedReport,
     Targets,
@@ -75,8 +78,8 @@ def test_hidden_totals_do_not_leak_through_other_breakdowns() -> None:
     }
 
 
-def _report(rows: list, offline: list | None = None, **kwargs: object):  # type: ignore[no-untyped-def, type-arg]
-    return build_report(rows, offline or [], *WEEK, BRUSSELS, Targets(), WEEK.end, **kwargs)  # type: ignore[arg-type]
+def _report(rows: list[ContactRow], offline: list[OfflineMoment] | None = None, **kwargs: Any) -> Report:
+    return build_report(rows, offline or [], *WEEK, BRUSSELS, Targets(), WEEK.end, **kwargs)
 
 
 def test_report_suppression_end_to_end() -> None:
