@@ -167,6 +167,7 @@ class HappyBot(HappyCore, commands.Bot):
 class ShardedHappyBot(HappyCore, commands.AutoShardedBot):
     def __init__(self, runtime: Runtime, *, extensions: Sequence[str] | None = None) -> None:
         d = runtime.settings.discord
+        # discord.py reads shard_ids=None as "all shards" but types the keyword as list[int]
         super().__init__(**_options(runtime), shard_count=d.shard_count, shard_ids=d.shard_ids)  # type: ignore[arg-type]
         self._init_core(runtime, extensions)
 
