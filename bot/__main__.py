@@ -135,7 +135,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(database=args.database, out=sys.stdout, verbose=args.verbose))
 
 
-def build_parser(extra: Sequence[Callable[[argparse._SubParsersAction], None]] = ()) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def build_parser(
+    extra: Sequence[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = (),
+) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="happymood", description="The Happy Mood Discord bot.")
     parser.add_argument("--config", type=Path, help="config.toml (default: $HAPPYMOOD_CONFIG)")
     sub = parser.add_subparsers(dest="command", required=True)

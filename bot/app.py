@@ -9,7 +9,7 @@ import json
 import logging
 import pkgutil
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -58,11 +58,16 @@ def intents() -> discord.Intents:
     return wanted
 
 
-class _HappyCore:
-    """Start-up and shutdown shared by the plain and the sharded bot."""
+if TYPE_CHECKING:  # the mixin is only ever combined with a commands.Bot (plain or sharded)
+    _BotBase = commands.Bot
+else:
+    _BotBase = object
+
+
+class HappyCore(_BotBase):
+    """Start-up and shutdown shared by the plain and the sharded bot (what a cog's ``setup`` receives)."""
 
     runtime: Runtime
-    tree: discord.app_commands.CommandTree[Any]
     _startup_hooks: list[StartupHook]
     _ready_task: asyncio.Task[None] | None
     events: EventHub
@@ -81,14 +86,14 @@ class _HappyCore:
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator(self.runtime.i18n))
         for name in self._extensions:
-            await self.load_extension(name)  # type: ignore[attr-defined]
+            await self.load_extension(name)
         wire(self.runtime.services)  # the features' hooks into each other, typed, in one place
         await self._sync_commands()
         self._ready_task = asyncio.create_task(self._after_ready())
 
     async def _after_ready(self) -> None:
-        await self.wait_until_ready()  # type: ignore[attr-defined]
-        for guild in self.guilds:  # type: ignore[attr-defined]
+        await self.wait_until_ready()
+        for guild in self.guilds:
             await self.runtime.guild_config(guild.id)  # warm: the message path never waits for a first read
         for hook in self._startup_hooks:
             try:
@@ -96,7 +101,7 @@ class _HappyCore:
             except Exception:
                 log.exception("start-up hook failed")
         await self.runtime.scheduler.start()
-        log.info("bot ready", extra={"guilds": len(self.guilds)})  # type: ignore[attr-defined]
+        log.info("bot ready", extra={"guilds": len(self.guilds)})
 
     async def _sync_commands(self) -> None:
         """Sync global commands only when the tree changed (or when configured to always)."""
@@ -127,7 +132,7 @@ class _HappyCore:
         listeners and ``wait_for`` as usual."""
         if len(args) == 1 and self.events.wants(event_name):
             self.events.notify(event_name, args[0])
-        super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
+        super().dispatch(event_name, *args, **kwargs)
 
     @property
     def on_message(self) -> Any:
@@ -139,7 +144,7 @@ class _HappyCore:
         if self._ready_task is not None:
             self._ready_task.cancel()
         await self.runtime.stop_services()
-        await super().close()  # type: ignore[misc]
+        await super().close()
 
 
 def _options(runtime: Runtime) -> dict[str, Any]:
@@ -153,15 +158,16 @@ def _options(runtime: Runtime) -> dict[str, Any]:
     }
 
 
-class HappyBot(_HappyCore, commands.Bot):
+class HappyBot(HappyCore, commands.Bot):
     def __init__(self, runtime: Runtime, *, extensions: Sequence[str] | None = None) -> None:
         super().__init__(**_options(runtime))
         self._init_core(runtime, extensions)
 
 
-class ShardedHappyBot(_HappyCore, commands.AutoShardedBot):
+class ShardedHappyBot(HappyCore, commands.AutoShardedBot):
     def __init__(self, runtime: Runtime, *, extensions: Sequence[str] | None = None) -> None:
         d = runtime.settings.discord
+        # discord.py reads shard_ids=None as "all shards" but types the keyword as list[int]
         super().__init__(**_options(runtime), shard_count=d.shard_count, shard_ids=d.shard_ids)  # type: ignore[arg-type]
         self._init_core(runtime, extensions)
 

@@ -7,5 +7,5 @@ from collections.abc import Callable
 
 from bot.cli_stats import add_parser as add_stats_parser
 
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 EXTRA_COMMANDS.append(add_stats_parser)

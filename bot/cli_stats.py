@@ -43,7 +43,7 @@ def plain(text: str) -> str:
     return text.replace("**", "").replace("`", "")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     stats = sub.add_parser("stats", help="KPI report of the contact ledger (anonymous, suppressed)")
     stats.add_argument("--range", dest="period", default="week", help="week (default), month, year, last-week, …")
     stats.add_argument("--from", dest="first", help="first day (dd/mm/yyyy or yyyy-mm-dd)")

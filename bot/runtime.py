@@ -14,7 +14,7 @@ from bot.core import Core
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.i18n import I18n
-from bot.scheduling import Scheduler
+from bot.scheduling import Owns, Scheduler
 from bot.services.contacts import ContactRecorder
 from bot.services.guild_settings import GuildSettingsService
 from bot.services.ledger import LedgerService
@@ -22,7 +22,7 @@ from bot.settings import Settings
 from bot.wiring import Services
 
 
-def shard_owner(shard_count: int | None, shard_ids: list[int] | None):  # type: ignore[no-untyped-def]
+def shard_owner(shard_count: int | None, shard_ids: list[int] | None) -> Owns:
     """A predicate: does this process own the guild's scheduled work? (Discord's shard formula.)"""
     if shard_count is None or shard_ids is None:
         return lambda _guild_id: True

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Insert, and_, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.clock import Clock, Timer
@@ -191,7 +191,7 @@ class Scheduler:
                 self._arm(row_id, due_at)
         return row_id
 
-    def _upsert(self, values: dict[str, Any]) -> Any:
+    def _upsert(self, values: dict[str, Any]) -> Insert:
         """INSERT, or with a key INSERT … ON CONFLICT (key) DO UPDATE: the row becomes the new action."""
         if values["key"] is None:
             return insert(ScheduledAction).values(**values)

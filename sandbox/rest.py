@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from sandbox import errors, validation
 from sandbox.errors import ApiError
@@ -405,8 +405,9 @@ async def _read_body(request: web.Request) -> tuple[Any, list[Upload]]:
             part = await reader.next()
             if part is None:
                 break
+            assert isinstance(part, BodyPartReader), "nested multipart bodies are not supported"
             name = getattr(part, "name", None) or ""
-            data = await part.read()  # type: ignore[union-attr]
+            data = await part.read()
             filename = getattr(part, "filename", None)
             if name == "payload_json":
                 payload = _loads(bytes(data))

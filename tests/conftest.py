@@ -18,6 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -25,11 +26,14 @@ from bot.clock import FakeClock
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 
+if TYPE_CHECKING:
+    import asyncpg  # no annotations of its own: a connection is Any to the type checker
+
 PG_BASE = os.environ.get("HAPPYMOOD_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 REQUIRE_PG = os.environ.get("HAPPYMOOD_REQUIRE_POSTGRES") == "1"
 
 
-async def _pg_admin():  # type: ignore[no-untyped-def]
+async def _pg_admin() -> asyncpg.Connection:
     import asyncpg
 
     return await asyncpg.connect(PG_BASE + "/postgres", timeout=3)
@@ -62,7 +66,7 @@ class _Templates:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.sqlite, target)
 
-    async def pg_template(self, conn) -> str:  # type: ignore[no-untyped-def]
+    async def pg_template(self, conn: asyncpg.Connection) -> str:
         if self.pg is None:
             name = f"happymood_template_{uuid.uuid4().hex[:12]}"
             await conn.execute(f'CREATE DATABASE "{name}"')

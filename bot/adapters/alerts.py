@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeGuard
 
 import discord
 
@@ -12,7 +12,7 @@ from bot.runtime import Runtime
 log = logging.getLogger("happymood.alerts")
 
 
-def _can_send(channel: Any, guild: discord.Guild) -> bool:
+def _can_send(channel: object, guild: discord.Guild) -> TypeGuard[discord.TextChannel]:
     return isinstance(channel, discord.TextChannel) and channel.permissions_for(guild.me).send_messages
 
 
@@ -24,7 +24,7 @@ async def alert_target(runtime: Runtime, guild: discord.Guild) -> discord.abc.Me
         guild.system_channel,
     ):
         if channel is not None and _can_send(channel, guild):
-            return channel  # type: ignore[return-value]
+            return channel
     owner = guild.owner or (await guild.fetch_member(guild.owner_id) if guild.owner_id else None)
     return owner
 

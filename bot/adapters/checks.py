@@ -8,6 +8,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
+from bot.adapters.context import runtime_of
 from bot.adapters.people import person
 from bot.domain.errors import UserFacingError
 from bot.domain.guild_config import Access
@@ -27,7 +28,7 @@ async def member_may(interaction: discord.Interaction[Any], need: Need) -> bool:
     member = interaction.user
     if interaction.guild is None or not isinstance(member, discord.Member):
         return False
-    runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    runtime = runtime_of(interaction)
     access = Access(await runtime.guild_config(interaction.guild.id))
     who = person(member)
     return {

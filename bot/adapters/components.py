@@ -16,6 +16,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.adapters.context import runtime_of
 from bot.adapters.replies import NO_PINGS, reply
 from bot.domain.errors import UserFacingError
 from bot.i18n import lang_for
@@ -42,7 +43,7 @@ async def say(interaction: discord.Interaction[Any], text: str) -> None:
 
 async def unavailable(interaction: discord.Interaction[Any]) -> None:
     """ "Temporarily unavailable", from the interaction's locale alone: nothing here may wait for storage."""
-    runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    runtime = runtime_of(interaction)
     await say(interaction, runtime.i18n.t("errors.unavailable", lang_for(str(interaction.locale))))
 
 
@@ -62,7 +63,7 @@ def _option_of(interaction: discord.Interaction[Any], error: app_commands.Transf
 
 async def answer_failure(interaction: discord.Interaction[Any], error: BaseException, *, what: str) -> None:
     """The one mapping from an exception to what the person reads (``what`` names the source in the log)."""
-    runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    runtime = runtime_of(interaction)
     original = getattr(error, "original", error)
     try:
         if unreachable(original):
@@ -91,6 +92,7 @@ class HappyView(discord.ui.View):
 class HappyModal(discord.ui.Modal):
     """A modal whose failure is answered (see :func:`answer_failure`)."""
 
+    # discord.py's Modal.on_error drops BaseView's ``item`` argument itself; this matches Modal, not BaseView.
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
         await answer_failure(interaction, error, what=f"modal {self.custom_id}")
 
@@ -114,4 +116,4 @@ class Guarded:
             except Exception as error:
                 await answer_failure(interaction, error, what=f"button {getattr(self, 'custom_id', cls.__name__)}")
 
-        cls.callback = guarded  # type: ignore[attr-defined]
+        cls.callback = guarded  # type: ignore[attr-defined]  # a mixin: the subclass defines callback

@@ -94,7 +94,7 @@ def lang_for(discord_locale: str | None, guild_lang: str | None = None) -> Lang:
     if discord_locale:
         base = discord_locale.split("-", 1)[0].lower()
         if base in LANGUAGES:
-            return base  # type: ignore[return-value]
+            return base
     if guild_lang in LANGUAGES:
-        return guild_lang  # type: ignore[return-value]
+        return guild_lang
     return DEFAULT_LANG

@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.checks import require
+from bot.adapters.context import runtime_of
 from bot.adapters.desk_group import add_to_desk, remove_from_desk
 from bot.adapters.people import person
 from bot.adapters.replies import NO_PINGS, interaction_lang
@@ -31,6 +32,9 @@ from bot.services.checkins import Button, CheckinsService
 from cogs.checkins import _views
 from cogs.checkins._port import DiscordCheckinsPort
 
+if TYPE_CHECKING:
+    from bot.app import HappyCore
+
 log = logging.getLogger("happymood.checkins")
 
 
@@ -43,7 +47,9 @@ def refused() -> Iterator[None]:
 
 
 def _service(interaction: discord.Interaction[Any]) -> CheckinsService:
-    return interaction.client.runtime.services.checkins  # type: ignore[attr-defined, no-any-return]
+    service = runtime_of(interaction).services.checkins
+    assert service is not None, "its views and commands exist only when the checkins cog is loaded"
+    return service
 
 
 def build_checkins(runtime: Runtime, bot: discord.Client) -> CheckinsService:
@@ -140,7 +146,7 @@ async def desk_checkin(
     interaction: discord.Interaction[Any], elke: app_commands.Range[int, 1, 365] | None = None
 ) -> None:
     """``/desk checkin`` in a desk conversation: the youth gets Ja / Nee in a DM."""
-    runtime: Runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    runtime = runtime_of(interaction)
     desk = runtime.services.desk
     conversation = (
         None
@@ -198,8 +204,8 @@ class MyDataCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
+async def setup(bot: HappyCore) -> None:
+    runtime = bot.runtime
     service = build_checkins(runtime, bot)
     service.register()
     runtime.services.checkins = service
@@ -209,8 +215,8 @@ async def setup(bot: commands.Bot) -> None:
     await bot.add_cog(MyDataCog(runtime, service))
 
 
-async def teardown(bot: commands.Bot) -> None:
-    runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
+async def teardown(bot: HappyCore) -> None:
+    runtime = bot.runtime
     service = runtime.services.checkins
     if service is not None:
         runtime.services.ledger.forget_observer(service.on_contact)

@@ -11,6 +11,7 @@ from typing import Any
 import discord
 
 from bot.adapters.components import Guarded, HappyModal, HappyView
+from bot.adapters.context import runtime_of
 from bot.adapters.replies import NO_PINGS, interaction_lang
 from bot.domain.checkins import CheckinRefused
 from bot.services.checkins import Answer, Button, CheckinsService
@@ -33,7 +34,9 @@ STYLE = {
 
 
 def service_of(interaction: discord.Interaction[Any]) -> CheckinsService:
-    return interaction.client.runtime.services.checkins  # type: ignore[attr-defined, no-any-return]
+    service = runtime_of(interaction).services.checkins
+    assert service is not None, "its views and commands exist only when the checkins cog is loaded"
+    return service
 
 
 def label(service: CheckinsService, action: str) -> str:
@@ -58,7 +61,7 @@ async def tell(interaction: discord.Interaction[Any], result: Answer | CheckinRe
     if youth:
         await say(interaction, service.youth_text(result.key, **result.params))
         return
-    lang = await interaction_lang(interaction.client.runtime, interaction)  # type: ignore[attr-defined]
+    lang = await interaction_lang(runtime_of(interaction), interaction)
     await say(interaction, service.i18n.t(result.key, lang, **result.params))
 
 
@@ -140,7 +143,7 @@ class CheckinButton(Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], tem
         if self.action == "handover":
             view = HappyView(timeout=None)
             view.add_item(HandoverSelect(self.ref, service.i18n.t("checkins.handover.placeholder", "nl")))
-            lang = await interaction_lang(interaction.client.runtime, interaction)  # type: ignore[attr-defined]
+            lang = await interaction_lang(runtime_of(interaction), interaction)
             await interaction.response.send_message(
                 service.i18n.t("checkins.handover.pick", lang), view=view, ephemeral=True, allowed_mentions=NO_PINGS
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -26,6 +26,10 @@ from cogs.desk import _views
 from cogs.desk._port import DiscordDeskPort
 from cogs.desk._staff import DeskStaffCog
 from cogs.desk._views import respond_youth
+
+if TYPE_CHECKING:
+    from bot.app import HappyCore
+
 
 log = logging.getLogger("happymood.desk")
 
@@ -150,8 +154,8 @@ class DeskCog(commands.Cog):
         await respond_youth(interaction, *self.service.help())
 
 
-async def setup(bot: commands.Bot) -> None:
-    runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
+async def setup(bot: HappyCore) -> None:
+    runtime = bot.runtime
     service = DeskService(runtime, DiscordDeskPort(bot), runtime.contacts)
     runtime.services.desk = service
     _views.register(bot)

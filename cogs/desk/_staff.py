@@ -16,7 +16,7 @@ from bot.adapters.replies import interaction_lang
 from bot.adapters.setup_group import remove_from_setup
 from bot.adapters.tree import UserError
 from bot.domain.desk import msg
-from bot.domain.desk.config import WelcomeMode
+from bot.domain.desk.config import WELCOME_MODES, WelcomeMode
 from bot.domain.hours import WEEKDAYS, Weekday
 from bot.i18n.translator import _, choices
 from bot.runtime import Runtime
@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 DAY_CHOICES = choices("cmd.desk.day", WEEKDAYS)
 HOLIDAY_CHOICES = choices("cmd.desk.holidays", ("closed", "open"))
-WELCOME_CHOICES = choices("cmd.desk.welcome", ("channel", "dm", "off"))
+WELCOME_CHOICES = choices("cmd.desk.welcome", WELCOME_MODES)
 #: Who sees the staff commands in the menu (the team works in the desk's private threads); checked on the server.
 STAFF_MENU = discord.Permissions(manage_threads=True)
 
@@ -138,7 +138,7 @@ class DeskStaffCog(commands.Cog):
         changes = any(value is not None for value in (dag, tijden, gesloten, open, feestdagen))
         if changes and not await member_may(interaction, "configure"):
             raise NotAllowed("configure")
-        day: Weekday | None = dag if dag in WEEKDAYS else None  # type: ignore[assignment]
+        day: Weekday | None = dag if dag in WEEKDAYS else None
         summary = await self.service.change_hours(
             interaction.guild_id,
             day=day,
@@ -160,7 +160,7 @@ class DeskStaffCog(commands.Cog):
         self, interaction: discord.Interaction[Any], welkom: str | None = None, voornamen: bool | None = None
     ) -> None:
         assert interaction.guild_id is not None
-        mode: WelcomeMode | None = welkom if welkom in ("channel", "dm", "off") else None  # type: ignore[assignment]
+        mode: WelcomeMode | None = welkom if welkom in WELCOME_MODES else None
         chosen, names = await self.service.change_options(
             interaction.guild_id, welcome_mode=mode, first_names=voornamen
         )

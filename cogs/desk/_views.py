@@ -11,6 +11,7 @@ import discord
 
 from bot.adapters.checks import member_may
 from bot.adapters.components import Guarded, HappyView
+from bot.adapters.context import runtime_of
 from bot.adapters.replies import NO_PINGS, interaction_lang
 from bot.domain.desk import Msg
 from bot.services.desk import Button, DeskService
@@ -23,7 +24,9 @@ SEND_NOW_TEMPLATE = r"desk:now:(?P<held>[0-9]+)"
 
 
 def desk(interaction: discord.Interaction[Any]) -> DeskService:
-    return interaction.client.runtime.services.desk  # type: ignore[attr-defined, no-any-return]
+    service = runtime_of(interaction).services.desk
+    assert service is not None, "its views and commands exist only when the desk cog is loaded"
+    return service
 
 
 async def respond(interaction: discord.Interaction[Any], chunks: Sequence[str]) -> None:

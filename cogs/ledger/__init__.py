@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Awaitable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -28,6 +28,10 @@ from bot.runtime import Runtime
 from bot.services.ledger import LedgerService, parse_day, report_range, stats_answer
 from bot.services.ledger.digest import Digest
 from cogs.ledger._port import DiscordReportPoster
+
+if TYPE_CHECKING:
+    from bot.app import HappyCore
+
 
 log = logging.getLogger("happymood.ledger")
 
@@ -217,8 +221,8 @@ def build_digest(bot: commands.Bot, runtime: Runtime, service: LedgerService) ->
     )
 
 
-async def setup(bot: commands.Bot) -> None:
-    runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
+async def setup(bot: HappyCore) -> None:
+    runtime = bot.runtime
     service: LedgerService = runtime.services.ledger
     service.retention.install(runtime.scheduler)
     digest = build_digest(bot, runtime, service)
@@ -228,5 +232,5 @@ async def setup(bot: commands.Bot) -> None:
         await service.retention.ensure_scheduled(runtime.scheduler)
         await digest.ensure_scheduled(runtime.scheduler)
 
-    bot.on_startup(arm_retention)  # type: ignore[attr-defined]
+    bot.on_startup(arm_retention)
     await bot.add_cog(LedgerCog(bot, runtime, service))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -27,6 +27,9 @@ from bot.services.sessions import PlanRequest, SessionsService, SessionText
 from cogs.sessions import _views
 from cogs.sessions._age import AgeCog
 from cogs.sessions._port import DiscordSessionsPort
+
+if TYPE_CHECKING:
+    from bot.app import HappyCore
 
 log = logging.getLogger("happymood.sessions")
 
@@ -236,12 +239,12 @@ class SessionsCog(
             log.exception("sessions could not note a voice change")
 
 
-async def setup(bot: commands.Bot) -> None:
-    runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
+async def setup(bot: HappyCore) -> None:
+    runtime = bot.runtime
     service = build_sessions(runtime, bot)
     service.register()
     runtime.services.sessions = service
     _views.register(bot)
-    bot.on_startup(service.reconcile_voice)  # type: ignore[attr-defined]
+    bot.on_startup(service.reconcile_voice)
     await bot.add_cog(SessionsCog(bot, runtime, service))
     await bot.add_cog(AgeCog(runtime))

@@ -220,7 +220,7 @@ class DiscordSessionsPort:
         channel = self.bot.get_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             return None
-        view = view_for([Button("approve", question_id), Button("reject", question_id)], self.labels)  # type: ignore[arg-type]
+        view = view_for([Button("approve", question_id), Button("reject", question_id)], self.labels)
         try:
             message = await channel.send(
                 header, embed=discord.Embed(description=question), view=view, allowed_mentions=NO_PINGS

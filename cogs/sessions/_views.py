@@ -15,6 +15,7 @@ import discord
 
 from bot.adapters.checks import member_may
 from bot.adapters.components import Guarded, HappyModal, HappyView
+from bot.adapters.context import runtime_of
 from bot.adapters.replies import NO_PINGS, escape, interaction_lang
 from bot.services.sessions import SessionsService
 from bot.services.sessions.port import Button
@@ -38,7 +39,9 @@ STYLE = {
 
 
 def _service(interaction: discord.Interaction[Any]) -> SessionsService:
-    return interaction.client.runtime.services.sessions  # type: ignore[attr-defined, no-any-return]
+    service = runtime_of(interaction).services.sessions
+    assert service is not None, "its views and commands exist only when the sessions cog is loaded"
+    return service
 
 
 async def _answer(interaction: discord.Interaction[Any], text: str) -> None:
@@ -100,7 +103,7 @@ class SessionButton(Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], tem
                 interaction, await service.tools.vote(guild.id, self.ref, user.id, roles, is_admin, self.action)
             )
         else:
-            lang = await interaction_lang(interaction.client.runtime, interaction)  # type: ignore[attr-defined]
+            lang = await interaction_lang(runtime_of(interaction), interaction)
             if not await member_may(interaction, "staff"):
                 await _answer(interaction, service.text.i18n.t("errors.not_allowed.staff", lang))
                 return

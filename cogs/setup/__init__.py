@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -19,6 +19,9 @@ from bot.domain.guild_config import ChannelName, GuildConfig, RoleName
 from bot.domain.values import check_zone
 from bot.i18n.translator import _, choices
 from bot.runtime import Runtime
+
+if TYPE_CHECKING:
+    from bot.app import HappyCore
 
 log = logging.getLogger("happymood.setup")
 
@@ -158,8 +161,8 @@ class SetupCog(
         await self.report_audit(guild, force=True)
 
 
-async def setup(bot: commands.Bot) -> None:
-    runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
+async def setup(bot: HappyCore) -> None:
+    runtime = bot.runtime
     cog = SetupCog(bot, runtime)
     await bot.add_cog(cog)
-    bot.on_startup(cog.audit_all)  # type: ignore[attr-defined]
+    bot.on_startup(cog.audit_all)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -28,6 +28,10 @@ from bot.runtime import Runtime
 from bot.services.study import Answer, StudyService
 from cogs.study import _views
 from cogs.study._port import DiscordStudyPort
+
+if TYPE_CHECKING:
+    from bot.app import HappyCore
+
 
 log = logging.getLogger("happymood.study")
 
@@ -239,8 +243,8 @@ class StudyCog(commands.GroupCog, group_name="studie", group_description=_("Stud
             log.exception("study could not note a voice change")
 
 
-async def setup(bot: commands.Bot) -> None:
-    runtime: Runtime = bot.runtime  # type: ignore[attr-defined]
+async def setup(bot: HappyCore) -> None:
+    runtime = bot.runtime
     service = build_study(runtime, bot)
     service.register()
     runtime.services.study = service

@@ -62,7 +62,7 @@ class DiscordStudyPort:
         try:
             data: Any = await self.bot.http.create_channel(
                 guild_id,
-                0 if kind == "text" else 2,  # type: ignore[arg-type]
+                0 if kind == "text" else 2,
                 name=name,
                 parent_id=str(category_id),
                 permission_overwrites=[_raw(g) for g in (own, *grants)],

@@ -14,6 +14,7 @@ from typing import Any
 import discord
 
 from bot.adapters.components import Guarded, HappyView
+from bot.adapters.context import runtime_of
 from bot.adapters.people import person
 from bot.adapters.replies import NO_PINGS, interaction_lang
 from bot.domain.study import StudyRefused
@@ -31,12 +32,14 @@ STYLE = {
 
 
 def _service(interaction: discord.Interaction[Any]) -> StudyService:
-    return interaction.client.runtime.services.study  # type: ignore[attr-defined, no-any-return]
+    service = runtime_of(interaction).services.study
+    assert service is not None, "its views and commands exist only when the study cog is loaded"
+    return service
 
 
 async def answer(interaction: discord.Interaction[Any], found: Answer) -> None:
     """The ephemeral answer in the member's language."""
-    runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    runtime = runtime_of(interaction)
     lang = await interaction_lang(runtime, interaction)
     text = runtime.i18n.t(found.key, lang, **found.params)
     if interaction.response.is_done():

@@ -19,10 +19,11 @@ from sqlalchemy import inspect, select, text
 from bot.db.models import ScheduledAction
 from bot.db.models.checkins import CheckinConsent
 from bot.demo.world import World
-from bot.domain.ledger import DateRange
+from bot.domain.ledger import ContactKind, DateRange
 from bot.runtime import Runtime
 from bot.services.contacts import Person
 from sandbox import Message
+from tests.support.checks import present
 
 BXL = ZoneInfo("Europe/Brussels")
 STAFF_BUTTONS = ["send", "postpone", "handover", "release"]
@@ -44,7 +45,7 @@ class Recorded:
             self.calls.append((person.user_id, str(kind)))
             return bool(await original(guild_id, person, kind, **kwargs))
 
-        ledger.record = record
+        ledger.record = record  # type: ignore[method-assign]  # a spy on the real service
 
 
 @dataclass
@@ -83,7 +84,7 @@ class Checkins:
         return str(data.get("content", ""))
 
     async def slash(
-        self, user: str, name: str, sub: str | None = None, *, channel: str = "general", **options: Any
+        self, user: str, name: str, sub: str | None = None, *, channel: str | int = "general", **options: Any
     ) -> str:
         i = await self.w.sandbox.run_slash_command(
             self.w.guild_id, self._channel(channel), self.w.users[user], name, subcommand=sub, options=options
@@ -112,11 +113,13 @@ class Checkins:
     def thread(self, user: str) -> int:
         guild = self.w.sandbox.guilds[self.w.guild_id]
         name = self.w.sandbox.users[self.w.users[user]].username
-        (found,) = [t for t in guild.threads if t.parent_id == self.w.channels["staff_desk"] and t.name.endswith(name)]
+        (found,) = [
+            t for t in guild.threads if t.parent_id == self.w.channels["staff_desk"] and present(t.name).endswith(name)
+        ]
         return int(found.id)
 
     async def row(self, user: str) -> CheckinConsent | None:
-        return await self.runtime.services.checkins.store.of(self.w.guild_id, self.w.users[user])
+        return await present(self.runtime.services.checkins).store.of(self.w.guild_id, self.w.users[user])
 
     async def answered(self, user: str) -> None:
         """Wait until the youth's reply went desk → ledger → check-ins (database work after the last API call)."""
@@ -192,7 +195,7 @@ async def test_opt_in_by_command_then_a_reminder_after_n_quiet_days_with_each_bu
     checkin = c.dms("youth1")[-1]
     assert checkin.content == "Hoi! Alles goed? — Sam van Happy Mood"
     assert custom_ids(checkin) == [f"checkins:stop:{row.id}"]
-    assert (await c.row("youth1")).unanswered == 1  # type: ignore[union-attr]
+    assert present(await c.row("youth1")).unanswered == 1
 
     # the youth answers (a DM reaches the desk): the count is reset and the reply is counted in the ledger
     await c.dm("youth1", "ja hoor, alles oké")
@@ -216,7 +219,7 @@ async def test_opt_in_by_command_then_a_reminder_after_n_quiet_days_with_each_bu
         picker.original_message_id, f"checkins:to:{row.id}", w.users["sam"], [str(w.users["lien"])]
     )
     assert "Overgedragen" in await c.answer(chosen)
-    assert (await c.row("youth1")).outreacher_id == w.users["lien"]  # type: ignore[union-attr]
+    assert present(await c.row("youth1")).outreacher_id == w.users["lien"]
     to_lien = c.dms("lien")[-1]
     assert "Check-in" in to_lien.content and buttons_of(to_lien) == STAFF_BUTTONS
 
@@ -300,7 +303,7 @@ async def test_nudge_limit_then_a_reply_resets_it(c: Checkins) -> None:
         opened = await c.w.sandbox.click_button(reminder.id, f"checkins:send:{row.id}", c.w.users["sam"])
         await opened.wait_response()
         await c.answer(await c.w.sandbox.submit_modal(opened, {}))
-    assert (await c.row("youth1")).unanswered == 2  # type: ignore[union-attr]
+    assert present(await c.row("youth1")).unanswered == 2
     await c.at(local(2026, 12, 11, 14, 0))
     assert "geen reactie — niet verder opgevolgd" in c.desk_posts()[-1].content
     assert await c.jobs("checkins.remind") == []  # the bot stops
@@ -312,7 +315,7 @@ async def test_nudge_limit_then_a_reply_resets_it(c: Checkins) -> None:
 
     await c.dm("youth1", "sorry, was druk")  # any reply resets the count and the follow-up resumes
     await c.answered("youth1")
-    assert (await c.row("youth1")).unanswered == 0  # type: ignore[union-attr]
+    assert present(await c.row("youth1")).unanswered == 0
     (job,) = await c.jobs("checkins.remind")
     assert job.due_at == local(2026, 12, 14, 14, 0)
 
@@ -339,17 +342,17 @@ async def test_nothing_is_sent_after_hours_also_across_a_dst_weekend(c: Checkins
     assert c.dms("youth1")[-1].content.startswith("Hey! 👋")
 
     # a reminder that would fall due at 22:00 goes out at the next opening
-    await c.runtime.services.checkins.store.update(row.id, unanswered=0)
-    await c.runtime.services.checkins.contact(w.guild_id, w.users["youth1"], local(2026, 12, 7, 22, 0))
+    await present(c.runtime.services.checkins).store.update(row.id, unanswered=0)
+    await present(c.runtime.services.checkins).contact(w.guild_id, w.users["youth1"], local(2026, 12, 7, 22, 0))
     (job,) = await c.jobs("checkins.remind")
     assert job.due_at == local(2026, 12, 11, 10, 0)  # Thursday 22:00 + 3 days → Friday's opening
 
     # one falling on Easter Monday 2027 (closed, the day after the spring change) waits for Tuesday's opening
-    await c.runtime.services.checkins.contact(w.guild_id, w.users["youth1"], local(2027, 3, 26, 15, 0))
+    await present(c.runtime.services.checkins).contact(w.guild_id, w.users["youth1"], local(2027, 3, 26, 15, 0))
     (job,) = await c.jobs("checkins.remind")
     assert job.due_at == local(2027, 3, 30, 10, 0) and job.due_at.astimezone(UTC).hour == 8
     # DST weekend: three quiet days from Saturday 30 October 2027 15:00 (CEST) is Tuesday 2 November 15:00 (CET)
-    await c.runtime.services.checkins.contact(w.guild_id, w.users["youth1"], local(2027, 10, 30, 15, 0))
+    await present(c.runtime.services.checkins).contact(w.guild_id, w.users["youth1"], local(2027, 10, 30, 15, 0))
     (job,) = await c.jobs("checkins.remind")
     assert job.due_at == local(2027, 11, 2, 15, 0) and job.due_at.astimezone(UTC).hour == 14
 
@@ -397,7 +400,7 @@ async def test_last_contact_comes_from_sessions_too_and_weekly_list_for_the_team
     await c.slash("youth1", "checkin", "aan")
     ledger = c.runtime.services.ledger
     member = Person(w.users["youth1"], frozenset({w.roles["youth"]}))
-    await ledger.record(w.guild_id, member, "safe_space", tags={"session": "1"}, at=local(2026, 12, 3, 14, 0))
+    await ledger.record(w.guild_id, member, ContactKind.SAFE_SPACE, tags={"session": "1"}, at=local(2026, 12, 3, 14, 0))
     row = await c.row("youth1")
     assert row is not None and row.last_contact_at == local(2026, 12, 3, 14, 0) and row.interval_days == 14
     await c.at(local(2026, 12, 7, 10, 0))  # Monday's opening: the weekly list
@@ -412,7 +415,9 @@ async def test_a_youth_who_never_opted_in_leaves_no_per_person_row(c: Checkins) 
     await c.slash("youth4", "checkin", "uit")
     await c.slash("youth4", "mijngegevens")
     ledger = c.runtime.services.ledger
-    await ledger.record(w.guild_id, Person(never, frozenset({w.roles["youth"]})), "safe_space", tags={"session": "1"})
+    await ledger.record(
+        w.guild_id, Person(never, frozenset({w.roles["youth"]})), ContactKind.SAFE_SPACE, tags={"session": "1"}
+    )
     await c.dm("youth5", "hoi")
     await c.slash("sam", "desk", "checkin", channel=c.thread("youth5"))
     proposal = c.dms("youth5")[-1]

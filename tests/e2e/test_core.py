@@ -16,6 +16,7 @@ from bot.app import discover_extensions
 from bot.demo.world import World
 from bot.runtime import Runtime
 from bot.scheduling import Job
+from tests.support.checks import present
 
 EPHEMERAL = 64
 
@@ -120,7 +121,7 @@ async def test_permission_audit_reports_missing_permissions_to_the_mod_log(world
     role = guild.roles[world.roles["bot"]]
     role.permissions &= ~(1 << 40)  # an administrator takes MODERATE_MEMBERS away
     world.sandbox.dispatch_role("GUILD_ROLE_UPDATE", guild, role)
-    await world.until(lambda: not world.bot.get_guild(world.guild_id).me.guild_permissions.moderate_members)
+    await world.until(lambda: not present(world.bot.get_guild(world.guild_id)).me.guild_permissions.moderate_members)
     i = await world.slash("owner", "setup", subcommand="check")
     body = await i.wait_response()
     assert "**Leden een time-out geven**" in body["data"]["content"]  # Discord's own name, not the flag
@@ -199,8 +200,8 @@ async def test_every_dutch_name_has_an_english_localization(world: World) -> Non
             if options:
                 check_level(where, options)
             for choice in item.get("choices") or []:
-                names = choice.get("name_localizations") or {}
-                missing.extend(f"{where} choice {choice['value']} ({loc})" for loc in ENGLISH if loc not in names)
+                given = choice.get("name_localizations") or {}
+                missing.extend(f"{where} choice {choice['value']} ({loc})" for loc in ENGLISH if loc not in given)
 
     check_level("", _synced(world))
     assert missing == [], "\n".join(missing)

@@ -21,10 +21,11 @@ from bot.domain.referrals import ReferralConfig, Service
 from bot.runtime import Runtime
 from bot.services.contacts import Person
 from sandbox import Channel, Message
+from tests.support.checks import present
 
 BXL = ZoneInfo("Europe/Brussels")
 EPHEMERAL = 64
-NO_PINGS = {"parse": []}
+NO_PINGS: dict[str, list[str]] = {"parse": []}
 
 
 def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -45,7 +46,7 @@ class Recorder:
             self.calls.append((guild_id, person.user_id, str(kind), kwargs.get("after_hours", False), kwargs.get("at")))
             return bool(await original(guild_id, person, kind, **kwargs))
 
-        ledger.record = record
+        ledger.record = record  # type: ignore[method-assign]  # a spy on the real service
 
 
 @dataclass
@@ -84,7 +85,9 @@ class Desk:
     def thread(self, user: str) -> Channel:
         guild = self.w.sandbox.guilds[self.w.guild_id]
         name = self.w.sandbox.users[self.w.users[user]].username
-        found = [t for t in guild.threads if t.parent_id == self.w.channels["staff_desk"] and t.name.endswith(name)]
+        found = [
+            t for t in guild.threads if t.parent_id == self.w.channels["staff_desk"] and present(t.name).endswith(name)
+        ]
         assert len(found) == 1, [t.name for t in guild.threads]
         return found[0]
 
@@ -229,7 +232,7 @@ async def test_crisis_at_three_gets_help_lines_first_and_is_urgent_in_the_digest
     for line in ("1813", "102", "106", "112"):
         assert line in first.content
     thread = desk.thread("youth4")
-    assert thread.name.startswith("🔴")
+    assert present(thread.name).startswith("🔴")
     assert all(m.mention_role_ids == [] and m.allowed_mentions == NO_PINGS for m in desk.in_thread("youth4"))
     assert any("crisistaal" in m.content for m in desk.in_thread("youth4"))
 
@@ -239,7 +242,7 @@ async def test_crisis_at_three_gets_help_lines_first_and_is_urgent_in_the_digest
     assert urgent < calm and "dringend: 1" in digest
 
     await desk.staff_says("youth4", "sam", "Goeiemorgen, ik ben er nu. Hoe gaat het?")
-    assert not desk.thread("youth4").name.startswith("🔴")
+    assert not present(desk.thread("youth4").name).startswith("🔴")
 
 
 @pytest.mark.parametrize(
@@ -333,7 +336,7 @@ async def test_no_desk_table_ever_holds_message_text(desk: Desk) -> None:
     tables = [t for name, t in Base.metadata.tables.items() if name.startswith("desk_")]
     assert {t.name for t in tables} == {"desk_conversations", "desk_held_replies", "desk_mention_marks"}
     assert not [c for t in tables for c in t.columns if isinstance(c.type, Text)]
-    assert all(c.type.length <= 100 for t in tables for c in t.columns if isinstance(c.type, String))
+    assert all(present(c.type.length) <= 100 for t in tables for c in t.columns if isinstance(c.type, String))
     dump: list[str] = []
     async with w.runtime.db.session() as session:
         for table in tables:
@@ -568,7 +571,7 @@ async def test_a_failing_talk_button_answers_instead_of_failing(desk: Desk, monk
     async def broken(*_args: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(w.runtime.services.desk.youth, "on_talk", broken)
+    monkeypatch.setattr(present(w.runtime.services.desk).youth, "on_talk", broken)
     clicked = await w.sandbox.click_button(post.id, "desk:talk", newcomer, locale="en-US")
     await clicked.wait_response()
     said = await clicked.wait_followup()

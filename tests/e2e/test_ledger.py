@@ -24,12 +24,13 @@ import bot.demo
 from bot.db.engine import Database
 from bot.db.models import LedgerContact, LedgerKey, LedgerOffline
 from bot.demo import run_demo
-from bot.demo.world import BOT_PERMISSIONS, World
+from bot.demo.world import BOT_PERMISSIONS, World, build_world
 from bot.domain.ledger import LedgerConfig, new_key, pseudonym
 from bot.services.ledger import LedgerService
 from bot.services.ledger.keys import KeyRing
 from sandbox import DiscordSandbox
 from sandbox.interactions import AUTOCOMPLETE
+from tests.support.checks import present
 
 EPHEMERAL = 64
 LEDGER_TABLES = ("ledger_contacts", "ledger_keys", "ledger_offline", "ledger_weekly")
@@ -37,7 +38,7 @@ LEDGER_TABLES = ("ledger_contacts", "ledger_keys", "ledger_offline", "ledger_wee
 
 def ledger(world: World) -> LedgerService:
     assert world.runtime is not None
-    return world.runtime.services.ledger  # type: ignore[no-any-return]
+    return world.runtime.services.ledger
 
 
 async def kinds(world: World) -> dict[str, int]:
@@ -97,7 +98,7 @@ async def test_stats_is_refused_server_side_to_non_coordinators(world: World, mo
         assert i.followups == []
     assert computed == []
     routes = {r.route for r in world.sandbox.requests[before:]}
-    assert all(route.startswith("POST /interactions/") for route in routes)
+    assert all(present(route).startswith("POST /interactions/") for route in routes)
 
 
 async def _download(url: str) -> bytes:
@@ -236,7 +237,7 @@ def _texts(row: dict[str, Any]) -> list[str]:
 @pytest.fixture
 async def demo_database(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[str, World]]:
     captured: list[World] = []
-    build = bot.demo.build_world
+    build = build_world
 
     async def capture(*args: Any, **kwargs: Any) -> World:
         world = await build(*args, **kwargs)

@@ -64,7 +64,7 @@ async def test_monday_and_month_reports_reach_the_coordinators_channel_once_acro
     # Friday 1 January 2027 is a holiday, then a weekend: the month comes on Monday 4 January, with the week
     for count, monday in ((3, "2026-12-21"), (4, "2026-12-28")):
         await world.at(local(f"{monday} 09:30"))
-        await world.until(lambda n=count: len(_posts(world, channel)) == n, timeout=15)  # type: ignore[misc]
+        await world.until(lambda n=count: len(_posts(world, channel)) == n, timeout=15)
     await world.at(local("2027-01-01 09:30"))
     await world.settle(10)
     assert len(_posts(world, channel)) == 4

@@ -20,7 +20,7 @@ async def test_no_feature_has_its_own_discord_listener_and_a_chat_message_makes_
     assert all(bot.events.wants(e) for e in ("message", "member_join", "member_remove", "guild_join"))
 
     seen: list[int] = []
-    bot.events.observe("message", lambda event: seen.append(event.item.id))  # type: ignore[func-returns-value]
+    bot.events.observe("message", lambda event: seen.append(event.item.id))
     await world.say("youth1", "general", "wie komt er morgen voetballen?")
     await world.until(lambda: bool(seen))
     assert bot.events.running == 0  # the features decided from memory: nothing to await for a chat message

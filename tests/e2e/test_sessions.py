@@ -20,6 +20,7 @@ from bot.db.models.sessions import SafeSession
 from bot.demo.world import World
 from bot.domain.ledger import DateRange
 from sandbox import Message
+from tests.support.checks import present
 from tests.support.e2e import Recorded, quiet
 
 BXL = ZoneInfo("Europe/Brussels")
@@ -219,14 +220,14 @@ async def test_default_room_reminders_none_after_hours_and_cancel(s: Sessions) -
     room = s.w.sandbox.channels[row.room_id]
     assert room.parent_id == s.w.channels["safe_space_category"]
     assert s.w.sandbox.permissions(s.guild, s.w.users["youth1"], room) & (1 << 10) == 0  # hidden until it opens
-    reminders = [j for j in await s.w.runtime.scheduler.pending("sessions.remind")]  # type: ignore[union-attr]
+    reminders = [j for j in await present(s.w.runtime).scheduler.pending("sessions.remind")]
     assert [j.due_at for j in reminders] == [local(2026, 12, 2, 20, 59).astimezone(UTC)]
-    for job in await s.w.runtime.scheduler.pending():  # type: ignore[union-attr]
+    for job in await present(s.w.runtime).scheduler.pending():
         if job.kind == "sessions.remind":
             assert not (local(2026, 12, 2, 21, 0) <= job.due_at < local(2026, 12, 3, 10, 0))
     assert "geannuleerd" in await s.command("annuleer", id=row.id)
     assert s.events()[0]["status"] == 4
-    assert await s.w.runtime.scheduler.pending("sessions.open") == []  # type: ignore[union-attr]
+    assert await present(s.w.runtime).scheduler.pending("sessions.open") == []
     await s.at(local(2026, 12, 3, 10, 30))
     assert not any("kwartiertje" in m.content for m in s.posts("announcements"))
 

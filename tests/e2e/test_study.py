@@ -20,7 +20,8 @@ from bot.db.models.study import StudyRoom
 from bot.demo.world import World
 from bot.domain.study import StudyRefused
 from bot.services.study import StudyService
-from sandbox import Message
+from sandbox import DiscordSandbox, Message
+from tests.support.checks import present
 from tests.support.e2e import Recorded, quiet
 
 BXL = ZoneInfo("Europe/Brussels")
@@ -37,7 +38,7 @@ class Study:
     ledger: Recorded
 
     @property
-    def sb(self) -> Any:
+    def sb(self) -> DiscordSandbox:
         return self.w.sandbox
 
     @property
@@ -47,7 +48,7 @@ class Study:
     @property
     def service(self) -> StudyService:
         assert self.w.runtime is not None
-        return self.w.runtime.services.study  # type: ignore[no-any-return]
+        return present(self.w.runtime.services.study)
 
     async def quiet(self) -> None:
         await quiet(self.w.sandbox)
@@ -108,7 +109,7 @@ class Study:
         return self.sb.channel_messages(channel_id)
 
     def may(self, user: str, channel_id: int | None, bit: int) -> bool:
-        return bool(self.sb.permissions(self.guild, self.w.users[user], self.sb.channels[channel_id]) & bit)
+        return bool(self.sb.permissions(self.guild, self.w.users[user], self.sb.channels[present(channel_id)]) & bit)
 
     def study_rows(self) -> list[tuple[int, dict[str, str]]]:
         return [(c[0], c[2]) for c in self.ledger.calls if c[1] == "study" and c[3]]
@@ -130,7 +131,7 @@ async def test_open_join_help_queue_rate_limit_take_next_and_ledger(s: Study) ->
     w, sb = s.w, s.sb
     room = await s.opened(duur="2u", vak="Wiskunde")
     assert room.end_at == local(15).astimezone(room.end_at.tzinfo)
-    text, voice = sb.channels[room.text_id], sb.channels[room.voice_id]
+    text, voice = sb.channels[present(room.text_id)], sb.channels[present(room.voice_id)]
     assert text.parent_id == voice.parent_id == w.channels["study_category"] and voice.type == 2
     panel = next(m for m in s.posts(room.text_id) if m.components)
     assert "Sam" in panel.content or f"<@{w.users['sam']}>" in panel.content
@@ -269,7 +270,7 @@ async def test_opening_from_a_weekly_schedule(s: Study) -> None:
     await s.quiet()
     await s.at(local(18, 0))
     assert (await s.rows())[0].status == "closed"
-    (job,) = await s.w.runtime.scheduler.pending("study.plan")  # type: ignore[union-attr]
+    (job,) = await present(s.w.runtime).scheduler.pending("study.plan")
     assert job.due_at == local(16, day=3).astimezone(job.due_at.tzinfo)
     await s.at(local(16, 0, day=3))
     assert [r.status for r in await s.rows()] == ["closed", "open"]

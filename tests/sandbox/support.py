@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import discord
 
@@ -53,7 +53,15 @@ def intents(*, members: bool = True, message_content: bool = True) -> discord.In
     return value
 
 
-def make_client(cls: type[Any] = discord.Client, **kwargs: Any) -> Any:
+ClientT = TypeVar("ClientT", bound=discord.Client)
+
+
+@overload
+def make_client(**kwargs: Any) -> discord.Client: ...
+@overload
+def make_client(cls: type[ClientT], **kwargs: Any) -> ClientT: ...
+def make_client(cls: type[discord.Client] = discord.Client, **kwargs: Any) -> discord.Client:
+    """A client of ``cls`` with the sandbox's intents and a short guild-ready wait."""
     kwargs.setdefault("intents", intents())
     kwargs.setdefault("guild_ready_timeout", 0.05)
     return cls(**kwargs)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 import discord
 import pytest
 from discord.http import Route
@@ -9,6 +12,7 @@ from discord.http import Route
 from sandbox import DiscordSandbox, connected, wait_for
 from sandbox import permissions as P
 from tests.sandbox.support import World, intents, make_client
+from tests.support.checks import present
 
 
 async def test_login_ready_and_guild_cache(world: World) -> None:
@@ -115,7 +119,7 @@ async def test_role_edits_respect_hierarchy_and_grants(world: World) -> None:
         with pytest.raises(discord.Forbidden):
             await below.edit(permissions=discord.Permissions(administrator=True))
         await below.edit(name="Helpers", permissions=discord.Permissions(send_messages=True, view_channel=True))
-        await wait_for(lambda: guild.get_role(world.helper_role).name == "Helpers")  # type: ignore[union-attr]
+        await wait_for(lambda: present(guild.get_role(world.helper_role)).name == "Helpers")
     assert sb.guilds[world.guild].roles[world.mod_role].name == "Moderator"
     assert sb.guilds[world.guild].roles[world.helper_role].permissions == P.SEND_MESSAGES | P.VIEW_CHANNEL
     statuses = [r.status for r in sb.requests_to("PATCH /guilds/{guild_id}/roles/{role_id}")]
@@ -182,7 +186,7 @@ async def test_gateway_disconnect_resumes_and_replays(world: World) -> None:
     assert ops.count(2) == 1 and ops.count(6) == 1  # one IDENTIFY, one RESUME
 
 
-def _collector(seen: list[discord.Message]):  # type: ignore[no-untyped-def]
+def _collector(seen: list[discord.Message]) -> Callable[[discord.Message], Coroutine[Any, Any, None]]:
     async def on_message(message: discord.Message) -> None:
         seen.append(message)
 

@@ -8,6 +8,7 @@ import discord
 
 from sandbox import connected, wait_for
 from tests.sandbox.support import World, make_client
+from tests.support.checks import present
 
 
 async def test_interested_users_are_listed_and_dispatched(world: World) -> None:
@@ -26,7 +27,7 @@ async def test_interested_users_are_listed_and_dispatched(world: World) -> None:
         event = await guild.create_scheduled_event(
             name="Safe space",
             start_time=discord.utils.utcnow() + timedelta(days=1),
-            channel=guild.get_channel(voice),  # type: ignore[arg-type]
+            channel=present(guild.get_channel(voice)),
             privacy_level=discord.PrivacyLevel.guild_only,
         )
         await sb.set_event_interest(world.guild, event.id, world.alice)

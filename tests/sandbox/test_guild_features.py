@@ -10,6 +10,7 @@ import pytest
 from sandbox import connected, wait_for
 from sandbox import permissions as P
 from tests.sandbox.support import World, make_client
+from tests.support.checks import present
 
 
 async def test_joining_a_guild_and_voice_states(world: World) -> None:
@@ -72,7 +73,7 @@ async def test_member_roles_and_managed_roles(world: World) -> None:
         managed = guild.get_role(world.bot_role)
         assert alice is not None and helper is not None and mod is not None and managed is not None
         await alice.add_roles(helper)
-        await wait_for(lambda: helper in guild.get_member(world.alice).roles)  # type: ignore[union-attr]
+        await wait_for(lambda: helper in present(guild.get_member(world.alice)).roles)
         with pytest.raises(discord.Forbidden):
             await alice.add_roles(mod)
         with pytest.raises(discord.HTTPException):
@@ -124,7 +125,7 @@ async def test_automod_events_audit_log(world: World) -> None:
         event = await guild.create_scheduled_event(
             name="Open huis",
             start_time=start,
-            channel=guild.get_channel(voice),  # type: ignore[arg-type]
+            channel=present(guild.get_channel(voice)),
             privacy_level=discord.PrivacyLevel.guild_only,
         )
         await event.edit(name="Open huis (verzet)")

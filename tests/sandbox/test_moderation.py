@@ -10,6 +10,7 @@ import pytest
 from sandbox import connected, wait_for
 from sandbox import permissions as P
 from tests.sandbox.support import World, make_client
+from tests.support.checks import present
 
 
 async def test_dm_in_both_directions_and_closed_dms(world: World) -> None:
@@ -75,7 +76,7 @@ async def test_timeout_via_member_timeout(world: World) -> None:
         owner = guild.get_member(world.owner)
         assert alice is not None and mod is not None and owner is not None
         await alice.timeout(timedelta(minutes=10), reason="rustig aan")
-        await wait_for(lambda: guild.get_member(world.alice).is_timed_out())  # type: ignore[union-attr]
+        await wait_for(lambda: present(guild.get_member(world.alice)).is_timed_out())
         for untouchable in (mod, owner):
             with pytest.raises(discord.Forbidden):
                 await untouchable.timeout(timedelta(minutes=10))
@@ -96,8 +97,8 @@ async def test_incident_actions_via_guild_edit(world: World) -> None:
         assert guild is not None
         until = sb.now() + timedelta(hours=2)
         await guild.edit(invites_disabled_until=until, dms_disabled_until=until)
-        await wait_for(lambda: client.get_guild(world.guild).invites_paused_until is not None)  # type: ignore[union-attr]
-        assert client.get_guild(world.guild).dms_paused_until == until  # type: ignore[union-attr]
+        await wait_for(lambda: present(client.get_guild(world.guild)).invites_paused_until is not None)
+        assert present(client.get_guild(world.guild)).dms_paused_until == until
         with pytest.raises(discord.HTTPException) as too_far:
             await guild.edit(invites_disabled_until=sb.now() + timedelta(hours=25))
         channel = guild.get_channel(world.general)

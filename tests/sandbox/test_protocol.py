@@ -34,9 +34,11 @@ class Reader:
         if msg.type == aiohttp.WSMsgType.BINARY:
             self.binary_frames += 1
             assert msg.data[-4:] == b"\x00\x00\xff\xff"
-            return json.loads(self.inflate.decompress(msg.data))
+            payload: dict[str, Any] = json.loads(self.inflate.decompress(msg.data))
+            return payload
         assert msg.type == aiohttp.WSMsgType.TEXT, msg
-        return json.loads(msg.data)
+        payload = json.loads(msg.data)
+        return payload
 
 
 @pytest.mark.parametrize("compress", [True, False])

@@ -11,6 +11,7 @@ from bot.clock import FakeClock
 from sandbox import DiscordSandbox, connected, wait_for
 from sandbox import permissions as P
 from tests.sandbox.support import make_client
+from tests.support.checks import present
 
 
 class QuickShardedClient(discord.AutoShardedClient):
@@ -40,7 +41,7 @@ async def test_auto_sharded_client_sees_guilds_on_both_shards() -> None:
         async with connected(sb, client, bot.token):
             assert client.shard_count == 2
             assert sorted(g.id for g in client.guilds) == sorted(guilds)
-            assert {client.get_guild(g).shard_id for g in guilds} == {0, 1}  # type: ignore[union-attr]
+            assert {present(client.get_guild(g)).shard_id for g in guilds} == {0, 1}
             for gid in guilds:
                 await sb.post_message(sb.guilds[gid].system_channel_id or 0, owner, "hallo")
             await wait_for(lambda: len(seen) == 2)

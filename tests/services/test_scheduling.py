@@ -10,10 +10,10 @@ from sqlalchemy import select
 from bot.clock import FakeClock, SystemClock
 from bot.db.engine import Database
 from bot.db.models import ScheduledAction
-from bot.scheduling import Job, Scheduler
+from bot.scheduling import Handler, Job, Scheduler
 
 
-def recorder(ran: list[Job]):  # type: ignore[no-untyped-def]
+def recorder(ran: list[Job]) -> Handler:
     async def handler(job: Job) -> None:
         ran.append(job)
 

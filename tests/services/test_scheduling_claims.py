@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from bot.clock import FakeClock
 from bot.db.engine import Database
 from bot.db.models import ScheduledAction
-from bot.scheduling import LEASE, Job, Scheduler
+from bot.scheduling import LEASE, Handler, Job, Scheduler
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ class Gate:
         self.release = asyncio.Event()
         self.hold = True
 
-    def handler(self, name: str):  # type: ignore[no-untyped-def]
+    def handler(self, name: str) -> Handler:
         async def run(job: Job) -> None:
             self.ran.append((name, job.key))
             self.entered.set()

@@ -23,7 +23,7 @@ GUILD = 4242
 async def zones(runtime: Runtime) -> tuple[str, str, str]:
     hours = await DeskHours(runtime).office_hours(GUILD)
     night = await AntispamService(runtime, lambda _gid: None).settings(GUILD)
-    report = await runtime.contacts.guild_tz(GUILD)  # type: ignore[attr-defined]
+    report = await runtime.ledger.guild_tz(GUILD)
     return str(hours.tz), night.timezone, str(report)
 
 

@@ -26,7 +26,7 @@ class Recorded:
             self.calls.append((person.user_id, str(kind), dict(kwargs.get("tags") or {}), counted))
             return counted
 
-        ledger.record = record
+        ledger.record = record  # type: ignore[method-assign]  # a spy on the real service
 
 
 async def quiet(sandbox: DiscordSandbox, idle: float = 0.08, timeout: float = 8.0) -> None:

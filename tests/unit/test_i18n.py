@@ -159,7 +159,7 @@ def test_derived_keys_follow_the_command_path() -> None:
     ]
     for where, data, key in cases:
         text = app_commands.locale_str(getattr(data, "name", ""))
-        assert derived_key(text, app_commands.TranslationContext(where, data)) == key  # type: ignore[arg-type]
+        assert derived_key(text, app_commands.TranslationContext(where, data)) == key
 
 
 def test_every_catalog_name_is_valid_for_discord_and_the_dutch_one_is_the_default() -> None:

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,16 +14,17 @@ ALL_GUILD = frozenset(
 CHAN = frozenset(["view_channel", "send_messages", "embed_links", "read_message_history"])
 
 
-def snap(**kw):  # type: ignore[no-untyped-def]
-    base = dict(
-        guild_permissions=ALL_GUILD,
-        bot_role_name="Happy Mood",
-        bot_top_position=5,
-        channels={"mod_log": ("mod-log", CHAN)},
-        managed_roles={"youth": ("Jongeren", 2)},
-    )
-    base.update(kw)
-    return GuildSnapshot(**base)
+WELL_CONFIGURED = GuildSnapshot(
+    guild_permissions=ALL_GUILD,
+    bot_role_name="Happy Mood",
+    bot_top_position=5,
+    channels={"mod_log": ("mod-log", CHAN)},
+    managed_roles={"youth": ("Jongeren", 2)},
+)
+
+
+def snap(**changes: Any) -> GuildSnapshot:
+    return replace(WELL_CONFIGURED, **changes)
 
 
 def test_a_well_configured_guild_has_no_findings() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import ConfigError, load_settings, masked
+from tests.support.checks import present
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -52,7 +53,7 @@ def test_token_from_file_and_masked(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("HAPPYMOOD_DISCORD__TOKEN_FILE", str(secret))
     s = load_settings()
     assert s.discord.resolved_token() is not None
-    assert s.discord.resolved_token().get_secret_value() == TOKEN  # type: ignore[union-attr]
+    assert present(s.discord.resolved_token()).get_secret_value() == TOKEN
     shown = json.dumps(masked(s))
     assert TOKEN not in shown and "***set***" in shown
     assert TOKEN not in repr(s) and TOKEN not in str(s.discord)

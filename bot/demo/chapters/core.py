@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bot.demo.timeline import Timeline, first_line
 from bot.demo.world import World
+from sandbox import SandboxInteraction
 
 
-async def _answer(world: World, timeline: Timeline, interaction: object) -> str:
-    body = await interaction.wait_response()  # type: ignore[attr-defined]
+async def _answer(world: World, timeline: Timeline, interaction: SandboxInteraction) -> str:
+    body = await interaction.wait_response()
     data = body.get("data") or {}
     private = " (only they see it)" if data.get("flags", 0) & 64 else ""
     content = first_line(data.get("content", ""))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 WelcomeMode = Literal["channel", "dm", "off"]
+WELCOME_MODES: tuple[WelcomeMode, ...] = get_args(WelcomeMode)
 
 _DURATION = re.compile(r"^(\d{1,4})\s*(m|min|u|h|d|w)$")
 _UNITS = {"m": "minutes", "min": "minutes", "u": "hours", "h": "hours", "d": "days", "w": "weeks"}

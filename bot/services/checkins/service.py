@@ -42,7 +42,7 @@ from bot.domain.hours import OfficeHours
 from bot.domain.ledger.kinds import ContactKind
 from bot.i18n import LANGUAGES, I18n
 from bot.scheduling import Job, Scheduler
-from bot.services.checkins.port import Button, CheckinsPort
+from bot.services.checkins.port import Button, ButtonKind, CheckinsPort
 from bot.services.checkins.store import CheckinStore
 from bot.services.contacts import ContactRecorder
 
@@ -51,7 +51,7 @@ log = logging.getLogger("happymood.checkins")
 REMIND, SEND, EXPIRE, WEEKLY = "checkins.remind", "checkins.send", "checkins.expire", "checkins.weekly"
 #: Contacts that count as "heard from the youth" (a check-in reply is recorded by this feature itself).
 LAST_CONTACT_KINDS = frozenset({ContactKind.DESK, ContactKind.SAFE_SPACE, ContactKind.HAPPY_MONDAY, ContactKind.STUDY})
-STAFF_BUTTONS = ("send", "postpone", "handover", "release")
+STAFF_BUTTONS: tuple[ButtonKind, ...] = ("send", "postpone", "handover", "release")
 
 HoursSource = Callable[[int], Awaitable[OfficeHours]]
 GuildLookup = Callable[[int], Awaitable[int | None]]
@@ -286,7 +286,7 @@ class CheckinsService:
             unanswered=row.unanswered,
             limit=self.config.nudge_limit,
         )
-        await self._destination(row, text, tuple(Button(kind, row.id) for kind in STAFF_BUTTONS))  # type: ignore[arg-type]
+        await self._destination(row, text, tuple(Button(kind, row.id) for kind in STAFF_BUTTONS))
 
     # -- the team's buttons --------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.db.models import DeskConversation
-from bot.domain.desk import ConversationStatus, Msg, msg, when_params
+from bot.domain.desk import ConversationStatus, Msg, Param, msg, when_params
 from bot.domain.desk.config import ends_at, parse_duration
 from bot.scheduling import Job
 from bot.services.desk.core import DELIVER, OPENING, DeskCore, DeskInputError
@@ -36,10 +36,10 @@ class DeskLifecycle:
             await change(fresh)
             return await core.store.save(fresh)
 
-    async def _note(self, row: DeskConversation, key: str, **params: object) -> None:
+    async def _note(self, row: DeskConversation, key: str, **params: Param) -> None:
         assert row.thread_id is not None
         lang = await self.core.staff_lang(row.guild_id)
-        await self.core.port.post(row.thread_id, self.core.text.staff(msg(key, **params), lang))  # type: ignore[arg-type]
+        await self.core.port.post(row.thread_id, self.core.text.staff(msg(key, **params), lang))
 
     # -- staff commands in a desk thread -----------------------------------------------------------------
 

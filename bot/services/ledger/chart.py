@@ -21,6 +21,7 @@ because it needs matplotlib.
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.domain.ledger.render import Labels, Translate, check_renderable
@@ -42,8 +43,8 @@ _TRACK = "#e6e6e6"
 _MARK = "#777777"
 
 
-def _day(value: object) -> str:
-    return value.strftime("%d/%m/%Y")  # type: ignore[attr-defined]
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
 
 
 def _targets(axes: Axes, report: SuppressedReport, labels: Labels) -> None:

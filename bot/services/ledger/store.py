@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Insert, and_, case, delete, func, literal, not_, or_, select, union, update
+from sqlalchemy import and_, case, delete, func, literal, not_, or_, select, union, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,9 +22,9 @@ from bot.domain.ledger.pseudonym import PSEUDONYM_LENGTH
 BATCH = 500
 
 
-def _insert(session: AsyncSession, model: Any) -> Insert:
+def _insert(session: AsyncSession, model: Any) -> postgresql.Insert | sqlite.Insert:
     dialect = session.get_bind().dialect.name
-    return pg_insert(model) if dialect == "postgresql" else sqlite_insert(model)  # type: ignore[return-value]
+    return pg_insert(model) if dialect == "postgresql" else sqlite_insert(model)
 
 
 # ------------------------------------------------------------------------------------------- keys
@@ -38,7 +39,7 @@ async def read_key(session: AsyncSession, guild_id: int, period_id: str) -> byte
 async def create_key(session: AsyncSession, guild_id: int, period_id: str, secret: bytes, now: datetime) -> bytes:
     """Store ``secret`` unless another process stored one first; returns the key in effect."""
     stmt = _insert(session, LedgerKey).values(guild_id=guild_id, period_id=period_id, secret=secret, created_at=now)
-    await session.execute(stmt.on_conflict_do_nothing(index_elements=["guild_id", "period_id"]))  # type: ignore[attr-defined]
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=["guild_id", "period_id"]))
     stored = await read_key(session, guild_id, period_id)
     assert stored is not None
     return stored
@@ -69,9 +70,9 @@ async def upsert_contacts(session: AsyncSession, rows: Sequence[Mapping[str, Any
     """
     table = LedgerContact.__table__
     ins = _insert(session, LedgerContact)
-    excluded = ins.excluded  # type: ignore[attr-defined]
+    excluded = ins.excluded
     earlier = excluded.hour_bucket < table.c.hour_bucket
-    stmt = ins.on_conflict_do_update(  # type: ignore[attr-defined]
+    stmt = ins.on_conflict_do_update(
         index_elements=["guild_id", "moment_key"],
         set_={
             "hour_bucket": case((earlier, excluded.hour_bucket), else_=table.c.hour_bucket),
@@ -116,14 +117,14 @@ async def contacts_between(session: AsyncSession, guild_id: int, start: datetime
             LedgerContact.guild_id == guild_id, LedgerContact.hour_bucket >= start, LedgerContact.hour_bucket < end
         )
     )
-    return [tuple(row) for row in result.all()]  # type: ignore[misc]
+    return [tuple(row) for row in result.all()]  # type: ignore[misc]  # SQLAlchemy's Row is not typed per column
 
 
 async def contacts_before(session: AsyncSession, guild_id: int, cutoff: datetime) -> list[RawContact]:
     result = await session.execute(
         select(*_ROW_COLUMNS).where(LedgerContact.guild_id == guild_id, LedgerContact.hour_bucket < cutoff)
     )
-    return [tuple(row) for row in result.all()]  # type: ignore[misc]
+    return [tuple(row) for row in result.all()]  # type: ignore[misc]  # SQLAlchemy's Row is not typed per column
 
 
 async def delete_contacts_before(session: AsyncSession, guild_id: int, cutoff: datetime) -> int:
@@ -215,9 +216,9 @@ async def add_daily(session: AsyncSession, guild_id: int, counts: Sequence[Daily
     if not counts:
         return
     ins = _insert(session, LedgerDaily)
-    stmt = ins.on_conflict_do_update(  # type: ignore[attr-defined]
+    stmt = ins.on_conflict_do_update(
         index_elements=["guild_id", "day", "kind", "theme"],
-        set_={"moments": LedgerDaily.__table__.c.moments + ins.excluded.moments},  # type: ignore[attr-defined]
+        set_={"moments": LedgerDaily.__table__.c.moments + ins.excluded.moments},
     )
     rows = [
         {"guild_id": guild_id, "day": c.day, "kind": str(c.kind), "theme": c.theme or "", "moments": c.moments}

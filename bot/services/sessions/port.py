@@ -15,8 +15,9 @@ from bot.domain.sessions.room import Overwrite
 from bot.services.contacts import Person
 
 RoomKind = Literal["text", "voice", "stage"]
-ButtonKind = Literal["talk", "follow", "unfollow", "ask", "vote_good", "vote_ok", "vote_bad"]
-FACES: dict[str, str] = {"vote_good": "good", "vote_ok": "ok", "vote_bad": "bad"}
+ButtonKind = Literal["talk", "follow", "unfollow", "ask", "vote_good", "vote_ok", "vote_bad", "approve", "reject"]
+FACE_BUTTONS: tuple[ButtonKind, ...] = ("vote_good", "vote_ok", "vote_bad")
+FACES: dict[str, str] = dict(zip(FACE_BUTTONS, ("good", "ok", "bad"), strict=True))
 
 
 @dataclass(frozen=True)

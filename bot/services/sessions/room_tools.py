@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.domain.guild_config import Access, GuildConfig
 from bot.domain.sessions import SessionsConfig
 from bot.scheduling import Job, Scheduler
-from bot.services.sessions.port import FACES, Button, SessionsPort
+from bot.services.sessions.port import FACE_BUTTONS, FACES, Button, SessionsPort
 from bot.services.sessions.store import SessionStore
 from bot.services.sessions.text import SessionText
 
@@ -102,7 +102,7 @@ class RoomTools:
         await self.port.post(
             room_id,
             self.text.youth(["sessions.feedback.ask"]),
-            buttons=tuple(Button(kind, session_id) for kind in FACES),  # type: ignore[arg-type]
+            buttons=tuple(Button(kind, session_id) for kind in FACE_BUTTONS),
         )
         await self.scheduler.schedule(
             FORGET_VOTERS,

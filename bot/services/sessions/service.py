@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -37,7 +37,7 @@ from bot.domain.sessions.room import Overwrite, decode, encode, opened, room_acc
 from bot.domain.sessions.schedule import local_label
 from bot.scheduling import Job, Scheduler
 from bot.services.contacts import ContactRecorder
-from bot.services.sessions.port import Button, SessionsPort
+from bot.services.sessions.port import Button, RoomKind, SessionsPort
 from bot.services.sessions.room_tools import RoomTools
 from bot.services.sessions.store import SessionStore
 from bot.services.sessions.text import SessionText
@@ -161,7 +161,7 @@ class SessionsService:
         return self._planned(row, tz, hours)
 
     async def _create(
-        self, guild_id: int, host_id: int | None, plan: SessionPlan, room_id: int, room_kind: str
+        self, guild_id: int, host_id: int | None, plan: SessionPlan, room_id: int, room_kind: RoomKind
     ) -> SafeSession:
         name = self.text.render("sessions.event.name", "nl", kind=plan.kind, theme=plan.theme)[:100]
         description = self.text.render("sessions.event.description", "nl", kind=plan.kind, theme=plan.theme)
@@ -172,7 +172,7 @@ class SessionsService:
             start=plan.start,
             end=plan.end,
             channel_id=room_id,
-            room_kind=room_kind,  # type: ignore[arg-type]
+            room_kind=room_kind,
             location=f"#{self.config.room_name}",
         )
         row = await self.store.add(
@@ -465,7 +465,8 @@ class SessionsService:
         except PlanRefused as refused:
             log.warning("weekly session not continued", extra={"session": row.id, "reason": refused.key})
             return
-        following = await self._create(row.guild_id, row.host_id, plan, row.room_id, row.room_kind)
+        room_kind = cast(RoomKind, row.room_kind)  # the column only ever holds what create stored
+        following = await self._create(row.guild_id, row.host_id, plan, row.room_id, room_kind)
         await self.store.copy_followers(row.id, following.id)
 
     # -- attendance events ----------------------------------------------------------------------------------
@@ -512,5 +513,7 @@ class SessionsService:
     async def seed_voice(self, room_id: int, user_ids: Sequence[int]) -> None:
         """Who already sits in a room's voice channel when it opens (or when the bot comes back)."""
         session_id = (await self._rooms()).get(room_id)
-        for user_id in user_ids if session_id is not None else ():
-            await self.store.voice(session_id, user_id, joined=True, at=self.clock.now())  # type: ignore[arg-type]
+        if session_id is None:
+            return
+        for user_id in user_ids:
+            await self.store.voice(session_id, user_id, joined=True, at=self.clock.now())

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import Database
 from bot.db.models.sessions import (
@@ -81,7 +82,7 @@ class SessionStore:
 
     # -- presence ----------------------------------------------------------------------------------------
 
-    async def _presence(self, session: Any, session_id: int, user_id: int) -> SessionPresence:
+    async def _presence(self, session: AsyncSession, session_id: int, user_id: int) -> SessionPresence:
         row = await session.get(SessionPresence, (session_id, user_id))
         if row is None:
             row = SessionPresence(session_id=session_id, user_id=user_id, wrote=False, voice_seconds=0)

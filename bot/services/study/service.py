@@ -584,8 +584,8 @@ class StudyService:
     async def on_voice(self, left: int | None, joined: int | None) -> None:
         """Leaving a study voice room (or joining one) is activity: the empty count starts from now."""
         await self._rooms()
-        for channel in {left, joined} - {None}:
-            room_id = self._voice_rooms.get(channel)  # type: ignore[arg-type]
+        for channel in {c for c in (left, joined) if c is not None}:
+            room_id = self._voice_rooms.get(channel)
             row = await self.store.room(room_id) if room_id is not None else None
             if row is not None and row.status == "open":
                 await self._touch(row, force=True)

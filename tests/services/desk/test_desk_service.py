@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from bot.domain.guild_config import GuildConfig
 from bot.domain.referrals import ReferralConfig, Service
 from bot.services.desk import DeskInputError
 from bot.services.desk.port import FetchedMessage
+from tests.support.checks import present
 
 from .conftest import DESK, GUILD, OTHER, OUTREACHER, SAM, YOUTH, DeskWorld, local, make_world
 
@@ -62,7 +64,9 @@ async def test_a_deleted_held_reply_is_not_sent_and_an_edit_is(desk: DeskWorld) 
     texts = desk.port.dms_to(YOUTH)
     assert "verbeterde versie\n\n— Happy Mood team" in texts
     assert not any("eerste versie" in t or "wordt verwijderd" in t for t in texts)
-    assert [text for _, text in desk.port.edited_notices][-1].startswith("Het vastgehouden bericht bestaat niet meer")
+    assert present([text for _, text in desk.port.edited_notices][-1]).startswith(
+        "Het vastgehouden bericht bestaat niet meer"
+    )
     assert await count(desk, DeskHeldReply) == 0
 
 
@@ -133,13 +137,14 @@ async def test_changing_hours_moves_held_replies_and_bad_input_changes_nothing(d
     [job] = await desk.runtime.scheduler.pending("desk.deliver")
     assert job.due_at == local(2026, 12, 3, 10, 0)
 
-    for bad in (
+    bad_changes: list[dict[str, Any]] = [
         {"day": "thu", "times": "08:00-22:00"},
         {"day": "thu", "times": "tien tot vijf"},
         {"close": "gisteren"},
-    ):
+    ]
+    for bad in bad_changes:
         with pytest.raises(DeskInputError):
-            await desk.service.change_hours(GUILD, **bad)  # type: ignore[arg-type]
+            await desk.service.change_hours(GUILD, **bad)
     with pytest.raises(DeskInputError):
         await desk.service.change_hours(GUILD, times="10:00-12:00")
     assert (await desk.service.core.hours.config(GUILD)).schedule["thu"] == ["10:00-21:00"]

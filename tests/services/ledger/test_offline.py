@@ -55,13 +55,14 @@ def test_report_ranges() -> None:
     assert report_range("2026-W43", None, None, TODAY) == iso_week_range(2026, 43)
     assert report_range("week", "01/09/2026", None, TODAY) == DateRange(date(2026, 9, 1), TODAY)
     assert report_range("week", "2026-09-01", "30/09/2026", TODAY) == DateRange(date(2026, 9, 1), date(2026, 9, 30))
-    for args, key in (
+    bad: list[tuple[tuple[str, str | None, str | None], str]] = [
         (("week", "30/09/2026", "01/09/2026"), "ledger.input.bad_range"),
         (("fortnight", None, None), "ledger.input.bad_period"),
         (("week", None, "01/09/2026"), "ledger.input.bad_date"),
-    ):
+    ]
+    for (period, first, last), key in bad:
         with pytest.raises(LedgerInputError) as caught:
-            report_range(*args, TODAY)
+            report_range(period, first, last, TODAY)
         assert caught.value.key == key
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import FakeClock
 from bot.db.engine import Database
@@ -134,7 +137,7 @@ async def test_failed_flush_keeps_everything_and_the_loop_retries(
     real = store.upsert_contacts
     failures = 0
 
-    async def flaky(session, batch):  # type: ignore[no-untyped-def]
+    async def flaky(session: AsyncSession, batch: Sequence[Mapping[str, Any]]) -> None:
         nonlocal failures
         if failures < 3:
             failures += 1

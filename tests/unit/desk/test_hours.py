@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.domain.hours import WEEKDAYS, OfficeHours, OfficeHoursConfig, parse_interval
+from tests.support.checks import present
 
 from ._util import local, utc
 
@@ -47,7 +48,7 @@ def test_next_opening_and_closing_on_a_weekday(hours: OfficeHours) -> None:
     afternoon = local(2026, 12, 1, 15, 0)
     assert hours.next_opening(afternoon) == utc(2026, 12, 1, 14, 0)  # open: itself, in UTC
     assert hours.next_closing(afternoon) == utc(2026, 12, 1, 20, 0)
-    assert hours.next_opening(afternoon).tzinfo is not None  # type: ignore[union-attr]
+    assert present(hours.next_opening(afternoon)).tzinfo is not None
 
 
 def test_last_closing(hours: OfficeHours) -> None:

@@ -13,6 +13,7 @@ from bot.domain.referrals import (
     format_services,
     municipality_key,
 )
+from tests.support.checks import present
 
 CAW = Service(
     name="CAW Oost-Vlaanderen",
@@ -42,7 +43,7 @@ def test_lookup_variants(directory: ReferralDirectory, query: str) -> None:
 
 
 def test_lookup_unpacks_as_pair(directory: ReferralDirectory) -> None:
-    name, services = directory.lookup("lokeren")  # type: ignore[misc]
+    name, services = present(directory.lookup("lokeren"))
     assert (name, services) == ("Lokeren", (JAC,))
 
 

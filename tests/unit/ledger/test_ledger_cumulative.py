@@ -5,25 +5,41 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from bot.domain.ledger import OfflineMoment, Targets, build_report, month_range, suppress, year_range
+from bot.domain.ledger import (
+    ContactRow,
+    DateRange,
+    OfflineMoment,
+    PlaceType,
+    Report,
+    Targets,
+    build_report,
+    month_range,
+    suppress,
+    year_range,
+)
 
 from .factories import BRUSSELS, row
 
 MARCH = month_range(2026, 3)  # Sunday 1 March .. Tuesday 31 March 2026
 
 
-def _line(rows: list, offline: list | None = None, span=MARCH, today: date | None = None):  # type: ignore[no-untyped-def, type-arg]
+def _line(
+    rows: list[ContactRow],
+    offline: list[OfflineMoment] | None = None,
+    span: DateRange = MARCH,
+    today: date | None = None,
+) -> tuple[Report, tuple[tuple[date, int], ...]]:
     report = build_report(rows, offline or [], *span, BRUSSELS, Targets(), today or span[1])
     return report, suppress(report).cumulative
 
 
-def _moments(day: date, n: int, tag: str = "") -> list:  # type: ignore[type-arg]
+def _moments(day: date, n: int, tag: str = "") -> list[ContactRow]:
     return [row("desk", f"{day.isoformat()} 10:00", f"{tag}{day.isoformat()}-{i}") for i in range(n)]
 
 
 def test_points_at_week_ends_reach_the_shown_total() -> None:
     rows = [r for offset in range(31) for r in _moments(date(2026, 3, 1) + timedelta(days=offset), 2)]
-    offline = [OfflineMoment(date(2026, 3, 10), "school", "ka", 6)]
+    offline = [OfflineMoment(date(2026, 3, 10), PlaceType.SCHOOL, "ka", 6)]
     report, line = _line(rows, offline)
     assert report.contact_moments == 68
     # 1 March is a partial week (a Sunday): it joins the first whole week, ending Sunday 15 March (weeks of 2/day).
@@ -54,7 +70,7 @@ def test_a_last_small_week_merges_into_the_steps_before() -> None:
 
 def test_nothing_when_the_total_is_small_or_the_range_short() -> None:
     assert _line(_moments(date(2026, 3, 3), 3))[1] == ()
-    week = (date(2026, 3, 2), date(2026, 3, 8))
+    week = DateRange(date(2026, 3, 2), date(2026, 3, 8))
     assert _line(_moments(date(2026, 3, 3), 30), span=week)[1] == ()
 
 

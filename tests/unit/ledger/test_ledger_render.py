@@ -8,6 +8,7 @@ import pytest
 from bot.domain.ledger import (
     Cell,
     CellState,
+    Report,
     Status,
     SuppressedBreakdown,
     SuppressedReport,
@@ -22,6 +23,7 @@ from bot.domain.ledger import (
     render_text,
     suppress,
 )
+from bot.domain.ledger.kinds import ContactKind
 from bot.services.ledger.chart import bar_heights, render_png
 
 from .factories import BRUSSELS, Translator, catalog, row
@@ -250,7 +252,7 @@ def test_png_for_a_week_and_for_an_empty_report() -> None:
     assert data.startswith(PNG_SIGNATURE) and len(data) > 1000
 
 
-def _busy_march():  # type: ignore[no-untyped-def]
+def _busy_march() -> Report:
     rows = [row("desk", f"2026-03-{day:02d} 10:00", f"p{day}-{i}") for day in range(1, 21) for i in range(3)]
     targets = Targets(contact_moments_per_year=1000)
     return build_report(rows, [], date(2026, 3, 1), date(2026, 3, 31), BRUSSELS, targets, date(2026, 3, 20))
@@ -276,7 +278,7 @@ def test_catalogs_have_identical_keys_and_placeholders() -> None:
 
 def test_every_catalog_key_is_used_and_every_used_key_exists() -> None:
     translator = Translator("nl")
-    rollups = [WeeklyCount(2026, 53, "desk", None, 9)]
+    rollups = [WeeklyCount(2026, 53, ContactKind.DESK, None, 9)]
     rows = [row("desk", "2026-12-31 10:00", "p1")]
     spanning = build_report(rows, [], *iso_week_range(2026, 53), BRUSSELS, Targets(), date(2027, 1, 1), rollups=rollups)
     halves = weekly(period="half"), weekly(period="quarter")

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from bot.domain.ledger import (
     iso_week_range,
     year_range,
 )
+from bot.domain.ledger.kinds import ContactKind, PlaceType
 
 from .factories import BRUSSELS, local, pid, row, utc
 
@@ -41,17 +43,17 @@ OUTSIDE = [
     row("desk", "2026-03-01 23:30", "pg"),
 ]
 OFFLINE = [
-    OfflineMoment(date(2026, 3, 4), "school", "ka-noord", 12),
-    OfflineMoment(date(2026, 3, 6), "youth_work", "jc-west", 7),
-    OfflineMoment(date(2026, 3, 7), "public_space", "park", 0),
-    OfflineMoment(date(2026, 3, 9), "event", "festival", 30),
+    OfflineMoment(date(2026, 3, 4), PlaceType.SCHOOL, "ka-noord", 12),
+    OfflineMoment(date(2026, 3, 6), PlaceType.YOUTH_WORK, "jc-west", 7),
+    OfflineMoment(date(2026, 3, 7), PlaceType.PUBLIC_SPACE, "park", 0),
+    OfflineMoment(date(2026, 3, 9), PlaceType.EVENT, "festival", 30),
 ]
 TARGETS = Targets(further_contact_youths_per_year=52)
 
 
-def weekly(today: date = date(2026, 3, 4), **kwargs: object) -> Report:
+def weekly(today: date = date(2026, 3, 4), **kwargs: Any) -> Report:
     rows = EARLIER + IN_WEEK + OUTSIDE
-    return build_report(rows, OFFLINE, WEEK.start, WEEK.end, BRUSSELS, TARGETS, today, **kwargs)  # type: ignore[arg-type]
+    return build_report(rows, OFFLINE, WEEK.start, WEEK.end, BRUSSELS, TARGETS, today, **kwargs)
 
 
 def hours(**nonzero: int) -> dict[str, int]:
@@ -103,9 +105,9 @@ def test_sessions_derived_from_session_tags() -> None:
 
 def test_explicit_sessions_filtered_by_local_date() -> None:
     sessions = [
-        SessionRow("happy_monday", "hm-10", local("2026-03-02 16:00"), 9),
-        SessionRow("happy_monday", "hm-11", local("2026-03-09 16:00"), 4),
-        SessionRow("study", "late", utc(2026, 3, 8, 23, 30), 6),  # Monday 00:30 locally: next week
+        SessionRow(ContactKind.HAPPY_MONDAY, "hm-10", local("2026-03-02 16:00"), 9),
+        SessionRow(ContactKind.HAPPY_MONDAY, "hm-11", local("2026-03-09 16:00"), 4),
+        SessionRow(ContactKind.STUDY, "late", utc(2026, 3, 8, 23, 30), 6),  # Monday 00:30 locally: next week
     ]
     report = weekly(sessions=sessions)
     assert (report.sessions_held, report.attendance_total) == (1, 9)
@@ -153,10 +155,10 @@ def test_optional_target_left_out_and_yearly_targets_unscaled_for_a_year() -> No
 def _every_hour(week: DateRange) -> list[ContactRow]:
     first, after = week.utc_bounds(BRUSSELS)
     count = (after - first) // timedelta(hours=1)
-    inside = [ContactRow("desk", {}, first + timedelta(hours=i), pid("p1")) for i in range(count)]
+    inside = [ContactRow(ContactKind.DESK, {}, first + timedelta(hours=i), pid("p1")) for i in range(count)]
     edges = [
-        ContactRow("desk", {}, first - timedelta(hours=1), pid("p1")),
-        ContactRow("desk", {}, after, pid("p1")),
+        ContactRow(ContactKind.DESK, {}, first - timedelta(hours=1), pid("p1")),
+        ContactRow(ContactKind.DESK, {}, after, pid("p1")),
     ]
     return inside + edges
 
@@ -203,10 +205,10 @@ def test_week_53_across_new_year() -> None:
 
 def test_rollups_count_in_the_range_holding_their_thursday() -> None:
     rollups = [
-        WeeklyCount(2024, 10, "desk", "school", 7),
-        WeeklyCount(2024, 10, "checkin_reply", None, 3),
-        WeeklyCount(2024, 1, "desk", None, 4),  # 2024-01-01..07, Thursday 4 January 2024
-        WeeklyCount(2025, 1, "desk", None, 50),  # 2024-12-30..2025-01-05, Thursday 2 January 2025
+        WeeklyCount(2024, 10, ContactKind.DESK, "school", 7),
+        WeeklyCount(2024, 10, ContactKind.CHECKIN_REPLY, None, 3),
+        WeeklyCount(2024, 1, ContactKind.DESK, None, 4),  # 2024-01-01..07, Thursday 4 January 2024
+        WeeklyCount(2025, 1, ContactKind.DESK, None, 50),  # 2024-12-30..2025-01-05, Thursday 2 January 2025
     ]
     rows = [row("desk", "2024-06-03 10:00", "px", theme="school")]
     report = build_report(rows, [], *year_range(2024), BRUSSELS, Targets(), date(2025, 1, 1), rollups=rollups)
@@ -229,20 +231,20 @@ def test_week_granularity_and_argument_checks() -> None:
 
 def test_rows_validate_their_inputs() -> None:
     with pytest.raises(ValueError):
-        ContactRow("desk", {}, utc(2026, 3, 2, 18, 30), pid("p1"))  # not truncated to the hour
+        ContactRow(ContactKind.DESK, {}, utc(2026, 3, 2, 18, 30), pid("p1"))  # not truncated to the hour
     with pytest.raises(ValueError):
-        ContactRow("desk", {}, utc(2026, 3, 2, 18).replace(tzinfo=None), pid("p1"))
+        ContactRow(ContactKind.DESK, {}, utc(2026, 3, 2, 18).replace(tzinfo=None), pid("p1"))
     with pytest.raises(ValueError):
-        ContactRow("nonsense", {}, utc(2026, 3, 2, 18), pid("p1"))
+        ContactRow("nonsense", {}, utc(2026, 3, 2, 18), pid("p1"))  # type: ignore[arg-type]  # not a kind on purpose
     with pytest.raises(ValueError):
-        OfflineMoment(date(2026, 3, 2), "school", "Sint-Jan Berchmans college", 3)
+        OfflineMoment(date(2026, 3, 2), PlaceType.SCHOOL, "Sint-Jan Berchmans college", 3)
     with pytest.raises(ValueError):
-        OfflineMoment(date(2026, 3, 2), "school", "ka", -1)
+        OfflineMoment(date(2026, 3, 2), PlaceType.SCHOOL, "ka", -1)
     with pytest.raises(ValueError):
-        WeeklyCount(2025, 53, "desk", None, 1)
+        WeeklyCount(2025, 53, ContactKind.DESK, None, 1)
     with pytest.raises(ValueError, match="pseudonym"):
-        ContactRow("desk", {}, utc(2026, 3, 2, 18), "123456789012345678")  # a raw Discord ID
+        ContactRow(ContactKind.DESK, {}, utc(2026, 3, 2, 18), "123456789012345678")  # a raw Discord ID
     with pytest.raises(ValueError, match="pseudonym"):
-        ContactRow("desk", {}, utc(2026, 3, 2, 18), pid("pz").upper())
+        ContactRow(ContactKind.DESK, {}, utc(2026, 3, 2, 18), pid("pz").upper())
     stored = ContactRow.from_context("desk", "category=x;theme=y", utc(2026, 3, 2, 18), pid("p1"))
     assert dict(stored.tags) == {"category": "x", "theme": "y"} and stored.context == "category=x;theme=y"

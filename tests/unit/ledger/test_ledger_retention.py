@@ -23,6 +23,7 @@ from bot.domain.ledger import (
     suppress,
     week_start,
 )
+from bot.domain.ledger.kinds import ContactKind
 
 from .factories import BRUSSELS, Translator, local, row, utc
 
@@ -49,9 +50,9 @@ def test_week_start_and_retention_cutoff() -> None:
 
 def test_rollup_counts_moments_per_week_kind_and_theme() -> None:
     assert rollup(ROWS, CUTOFF, BRUSSELS) == [
-        WeeklyCount(2026, 9, "desk", "school", 2),  # category is dropped, the two moments stay two
-        WeeklyCount(2026, 9, "join", None, 1),
-        WeeklyCount(2026, 10, "desk", None, 1),
+        WeeklyCount(2026, 9, ContactKind.DESK, "school", 2),  # category is dropped, the two moments stay two
+        WeeklyCount(2026, 9, ContactKind.JOIN, None, 1),
+        WeeklyCount(2026, 10, ContactKind.DESK, None, 1),
     ]
 
 
@@ -73,16 +74,16 @@ def test_rolled_up_week_reports_the_same_moments_as_the_raw_rows() -> None:
 def test_merge_weekly_adds_up_runs() -> None:
     merged = merge_weekly(
         [
-            WeeklyCount(2026, 10, "desk", None, 1),
-            WeeklyCount(2026, 9, "join", None, 1),
-            WeeklyCount(2026, 10, "desk", None, 4),
-            WeeklyCount(2026, 10, "desk", "school", 2),
+            WeeklyCount(2026, 10, ContactKind.DESK, None, 1),
+            WeeklyCount(2026, 9, ContactKind.JOIN, None, 1),
+            WeeklyCount(2026, 10, ContactKind.DESK, None, 4),
+            WeeklyCount(2026, 10, ContactKind.DESK, "school", 2),
         ]
     )
     assert merged == [
-        WeeklyCount(2026, 9, "join", None, 1),
-        WeeklyCount(2026, 10, "desk", None, 5),
-        WeeklyCount(2026, 10, "desk", "school", 2),
+        WeeklyCount(2026, 9, ContactKind.JOIN, None, 1),
+        WeeklyCount(2026, 10, ContactKind.DESK, None, 5),
+        WeeklyCount(2026, 10, ContactKind.DESK, "school", 2),
     ]
 
 
@@ -115,10 +116,11 @@ def test_daily_rollup_and_exact_cutoff() -> None:
     assert cutoff == utc(2024, 10, 20, 22)  # local midnight of 21/10/2024 (summer time), no rounding to a week
     assert retention_cutoff_day(utc(2026, 10, 24, 10), 730, BRUSSELS) == utc(2024, 10, 23, 22)
     assert rollup_daily(ROWS, local("2026-03-09 00:00"), BRUSSELS) == [
-        DailyCount(date(2026, 2, 24), "desk", "school", 1),  # two rows, one moment on that day
-        DailyCount(date(2026, 2, 25), "desk", "school", 1),
-        DailyCount(date(2026, 3, 1), "join", None, 1),
-        DailyCount(date(2026, 3, 8), "desk", None, 1),  # 23:30 local on Sunday: that Sunday, whatever UTC says
+        DailyCount(date(2026, 2, 24), ContactKind.DESK, "school", 1),  # two rows, one moment on that day
+        DailyCount(date(2026, 2, 25), ContactKind.DESK, "school", 1),
+        DailyCount(date(2026, 3, 1), ContactKind.JOIN, None, 1),
+        # 23:30 local on Sunday: that Sunday, whatever UTC says
+        DailyCount(date(2026, 3, 8), ContactKind.DESK, None, 1),
     ]
     with pytest.raises(ValueError, match="midnight"):
         rollup_daily(ROWS, local("2026-03-09 01:00"), BRUSSELS)

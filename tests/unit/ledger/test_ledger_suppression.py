@@ -1,11 +1,14 @@
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from bot.domain.ledger import (
     Cell,
     CellState,
     Constraint,
+    ContactRow,
     OfflineMoment,
+    Report,
     SuppressedBreakdown,
     SuppressedReport,
     Targets,
@@ -16,6 +19,7 @@ from bot.domain.ledger import (
     suppress,
     year_range,
 )
+from bot.domain.ledger.kinds import ContactKind, PlaceType
 
 from .factories import BRUSSELS, row
 
@@ -74,14 +78,14 @@ def test_hidden_totals_do_not_leak_through_other_breakdowns() -> None:
     }
 
 
-def _report(rows: list, offline: list | None = None, **kwargs: object):  # type: ignore[no-untyped-def, type-arg]
-    return build_report(rows, offline or [], *WEEK, BRUSSELS, Targets(), WEEK.end, **kwargs)  # type: ignore[arg-type]
+def _report(rows: list[ContactRow], offline: list[OfflineMoment] | None = None, **kwargs: Any) -> Report:
+    return build_report(rows, offline or [], *WEEK, BRUSSELS, Targets(), WEEK.end, **kwargs)
 
 
 def test_report_suppression_end_to_end() -> None:
     rows = [row("desk", f"2026-03-0{2 + i % 3} 10:00", f"p{i}", theme="school") for i in range(12)]
     rows += [row("checkin_reply", "2026-03-06 10:00", "q1"), row("desk", "2026-03-06 21:00", "q2", after_hours=True)]
-    report = suppress(_report(rows, [OfflineMoment(date(2026, 3, 4), "school", "ka-noord", 20)]))
+    report = suppress(_report(rows, [OfflineMoment(date(2026, 3, 4), PlaceType.SCHOOL, "ka-noord", 20)]))
     summary = {name: cell.text(5) for name, cell in report.summary}
     assert summary == {
         "contact_moments": "34",
@@ -161,7 +165,7 @@ def _assert_nothing_recoverable(report: SuppressedReport) -> None:
 def test_no_small_figure_of_a_report_can_be_worked_out() -> None:
     rows = [row("desk", f"2026-03-0{2 + i % 5} 1{i % 10}:00", f"p{i}", theme=f"t{i % 3}") for i in range(23)]
     rows += [row("safe_space", "2026-03-03 15:00", f"s{i}", session="s1") for i in range(3)]
-    offline = [OfflineMoment(date(2026, 3, 4), "event", "feest", 2)]
+    offline = [OfflineMoment(date(2026, 3, 4), PlaceType.EVENT, "feest", 2)]
     report = suppress(_report(rows, offline))
     assert report.figure("offline_moments").state is SMALL
     assert report.figure("contact_moments") == Cell(28, SHOWN)  # the headline figure survives
@@ -176,7 +180,7 @@ def test_nothing_recoverable_in_many_generated_weeks() -> None:
             row(kinds[(i * seed) % 5], f"2026-03-0{2 + (i * 7 + seed) % 7} {(i * 5 + seed) % 24:02d}:00", f"p{i}")
             for i in range(seed % 17 + 3)
         ]
-        offline = [OfflineMoment(date(2026, 3, 3), "school", "ka", seed % 9)]
+        offline = [OfflineMoment(date(2026, 3, 3), PlaceType.SCHOOL, "ka", seed % 9)]
         _assert_nothing_recoverable(suppress(_report(rows, offline)))
 
 
@@ -203,7 +207,7 @@ def test_sessions_per_theme_are_activity_counts_and_feedback_votes_are_protected
 
 def test_rollup_total_is_protected_too() -> None:
     rows = [row("desk", f"2024-06-0{3 + i % 3} 10:00", f"p{i}") for i in range(30)]
-    rollups = [WeeklyCount(2024, 10, "desk", None, 2)]  # 2 moments only visible as kind/weekday difference
+    rollups = [WeeklyCount(2024, 10, ContactKind.DESK, None, 2)]  # 2 moments only visible as kind/weekday difference
     report = build_report(rows, [], *year_range(2024), BRUSSELS, Targets(), date(2025, 1, 1), rollups=rollups)
     suppressed = suppress(report)
     online = suppressed.figure("online_moments")

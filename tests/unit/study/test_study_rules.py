@@ -108,11 +108,11 @@ def test_focus_rounds_alternate_and_stop_before_the_end() -> None:
     assert first == Round("focus", 1, start, local(13, 25))
     pause = next_round(first, 25, 5, end)
     assert pause == Round("break", 1, local(13, 25), local(13, 30))
-    second = next_round(pause, 25, 5, end)  # type: ignore[arg-type]
+    second = next_round(pause, 25, 5, end)
     assert second == Round("focus", 2, local(13, 30), local(13, 55))
-    last = next_round(second, 25, 5, end)  # type: ignore[arg-type]
+    last = next_round(second, 25, 5, end)
     assert last == Round("break", 2, local(13, 55), local(14))  # fits exactly
-    assert next_round(last, 25, 5, end) is None  # type: ignore[arg-type]  # a focus round would pass 14:00
+    assert next_round(last, 25, 5, end) is None  # a focus round would pass 14:00
     with pytest.raises(StudyRefused, match="timer_too_long"):
         first_round(local(13, 50), 25, end)
 
