@@ -40,7 +40,7 @@ class IncidentButton(
         return cls(match["action"], int(match["incident"]), getattr(item, "label", None))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        runtime = interaction.client.runtime  # type: ignore[attr-defined]
+        runtime = interaction.client.runtime
         if not await member_may(interaction, "moderator"):
             await reply(runtime, interaction, "errors.not_allowed.moderator")
             return

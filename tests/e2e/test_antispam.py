@@ -23,6 +23,7 @@ from bot.demo.chapters.antispam import (
 from bot.demo.world import World
 from bot.services.antispam import LOCK_BITS, AntispamService
 from sandbox import permissions as P
+from tests.support.checks import present
 
 EPHEMERAL = 64
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -39,7 +40,7 @@ async def answer(interaction: Any) -> dict[str, Any]:
 
 def service(world: World) -> AntispamService:
     assert world.runtime is not None
-    return world.runtime.services.antispam  # type: ignore[no-any-return]
+    return present(world.runtime.services.antispam)
 
 
 def youths(world: World) -> list[int]:
@@ -120,7 +121,7 @@ async def test_the_midnight_raid_is_stopped_cleaned_up_and_everything_restored_e
     assert len(raiders) == 20 and await join_moments(world) == 0
     calls = sb.requests[mark:]
     assert [r.route for r in calls].count(LOCK_ROUTE) == 1
-    assert all(len(r.json["messages"]) <= 100 for r in calls if r.route.endswith("bulk-delete"))
+    assert all(len(r.json["messages"]) <= 100 for r in calls if (r.route or "").endswith("bulk-delete"))
     assert run.lockdown_ms(world, mark) is not None
 
     [alert] = alert_messages(world)
@@ -400,7 +401,7 @@ async def test_a_join_flood_is_quarantined_and_locked_before_it_posts(world: Wor
     assert all(world.sandbox.is_timed_out(guild.members[uid]) for uid in raiders)  # quarantined, posting or not
     assert run.spam == [] and run.blocked_posts > 0  # not one spam message got through
     assert len(alert_messages(world)) == 1
-    await world.runtime.services.ledger.flush()
+    await present(world.runtime).services.ledger.flush()
     assert await join_moments(world) == 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -19,7 +20,7 @@ AFTERNOON = datetime(2026, 12, 2, 14, 0, tzinfo=UTC)  # 15:00 in Brussels: the d
 BURST = Reason("join_burst", 10, 10, 60)
 
 
-async def rows(db: Database, model: type) -> list:  # type: ignore[type-arg]
+async def rows(db: Database, model: Any) -> list[Any]:
     async with db.session() as session:
         return list((await session.scalars(select(model).order_by(model.id))).all())
 

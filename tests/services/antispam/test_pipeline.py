@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -36,7 +37,7 @@ from .fakes import (
 S = timedelta(seconds=1)
 
 
-async def rows(db: Database, model: type) -> list:  # type: ignore[type-arg]
+async def rows(db: Database, model: Any) -> list[Any]:
     async with db.session() as session:
         return list((await session.scalars(select(model).order_by(model.id))).all())
 
