@@ -37,6 +37,10 @@ class OffenderAction:
 class AntispamStore:
     def __init__(self, db: Database) -> None:
         self._blocked_lock = asyncio.Lock()
+        # Deleted-message counts and folds of one incident into another are serialised, and a count that
+        # arrives for a folded incident goes to the incident it was folded into (never lost).
+        self._progress_lock = asyncio.Lock()
+        self._folded: dict[int, int] = {}
         self.db = db
 
     # --- incidents ---
@@ -154,8 +158,11 @@ class AntispamStore:
         """Add deleted-message counts and move ``last_spam_at`` forward, per incident."""
         if not progress:
             return
-        async with self.db.session() as session:
-            for incident_id, (deleted, last) in progress.items():
+        async with self._progress_lock, self.db.session() as session:
+            for counted_for, (deleted, last) in progress.items():
+                incident_id = counted_for
+                while incident_id in self._folded:
+                    incident_id = self._folded[incident_id]
                 values: dict[str, Any] = {"deleted_count": AntispamIncident.deleted_count + deleted}
                 await session.execute(
                     update(AntispamIncident).where(AntispamIncident.id == incident_id).values(**values)
@@ -173,7 +180,7 @@ class AntispamStore:
     async def fold_incident(self, from_id: int, into_id: int) -> list[int]:
         """One attack, one incident: move a member incident's accounts and counts into the raid's, then drop it.
         Returns the accounts moved (one already in the raid keeps its raid row)."""
-        async with self.db.session() as session:
+        async with self._progress_lock, self.db.session() as session:
             source = await session.get(AntispamIncident, from_id)
             target = await session.get(AntispamIncident, into_id)
             if source is None or target is None:
@@ -194,6 +201,7 @@ class AntispamStore:
             target.reasons = [*target.reasons, *(r for r in source.reasons if (r["code"], r["count"]) not in seen)]
             await session.flush()
             await session.delete(source)
+            self._folded[from_id] = into_id
             return moved
 
     async def purge_offenders(self, closed_before: datetime) -> int:
