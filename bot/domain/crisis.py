@@ -10,6 +10,7 @@ It errs on the side of caution: a false alarm costs a warm message with help lin
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -189,15 +190,23 @@ class CrisisDetector:
             ("en", _compile_all(phrases_en)),
         )
         self._blockers = frozenset(_squeeze(word) for word in _GAP_BLOCKERS)
+        # Each pattern filed under one whole word it needs (its longest): a message only tries the patterns
+        # filed under its own words, plus the few made of prefixes alone.
+        self._index = tuple(_anchor_index(patterns) for _, patterns in self._lists)
 
     def matches(self, text: str) -> CrisisMatch | None:
         """The first list (Dutch, then English) with a phrase in ``text``, else None."""
         words = self._without_everyday(normalize_words(text))
         if not words:
             return None
-        for language, patterns in self._lists:
-            if any(self._found(words, pattern) for pattern in patterns):
-                return CrisisMatch(language)
+        # every word, and every two neighbours written as one ("zelf moord"), computed once per message
+        joined = [_squeeze(first + second) for first, second in itertools.pairwise(words)]
+        tokens = frozenset(words) | frozenset(joined)
+        for (language, patterns), (anchored, unanchored) in zip(self._lists, self._index, strict=True):
+            tried = sorted({*unanchored, *(i for token in tokens for i in anchored.get(token, ()))})
+            for pattern in (patterns[i] for i in tried):
+                if all(_possible(word, tokens) for word in pattern) and self._found(words, joined, pattern):
+                    return CrisisMatch(language)
         return None
 
     def _without_everyday(self, words: list[str]) -> list[str]:
@@ -209,16 +218,16 @@ class CrisisDetector:
                     words[pos : pos + size] = ["_"] * size
         return words
 
-    def _found(self, words: Sequence[str], pattern: Pattern) -> bool:
+    def _found(self, words: Sequence[str], joined: Sequence[str], pattern: Pattern) -> bool:
         for pos in range(len(words)):
-            for after in self._word_at(words, pos, pattern[0]):
+            for after in _word_at(words, joined, pos, pattern[0]):
                 if len(pattern) == 1 and self._abbreviation_of_number(words, pos, pattern[0]):
                     continue
-                if self._rest(words, after, pattern, 1):
+                if self._rest(words, joined, after, pattern, 1):
                     return True
         return False
 
-    def _rest(self, words: Sequence[str], pos: int, pattern: Pattern, index: int) -> bool:
+    def _rest(self, words: Sequence[str], joined: Sequence[str], pos: int, pattern: Pattern, index: int) -> bool:
         if index == len(pattern):
             return True
         for gap in range(self.max_gap + 1):
@@ -227,23 +236,41 @@ class CrisisDetector:
                 return False
             if gap and words[start - 1] in self._blockers:
                 return False
-            for after in self._word_at(words, start, pattern[index]):
-                if self._rest(words, after, pattern, index + 1):
+            for after in _word_at(words, joined, start, pattern[index]):
+                if self._rest(words, joined, after, pattern, index + 1):
                     return True
         return False
-
-    @staticmethod
-    def _word_at(words: Sequence[str], pos: int, word: _Word) -> list[int]:
-        """Positions right after ``word`` matched at ``pos``: as one word, or split in two ("zelf moord")."""
-        ends = [pos + 1] if word.accepts(words[pos]) else []
-        if pos + 1 < len(words) and word.accepts(_squeeze(words[pos] + words[pos + 1])):
-            ends.append(pos + 2)
-        return ends
 
     @staticmethod
     def _abbreviation_of_number(words: Sequence[str], pos: int, word: _Word) -> bool:
         """A distance ("10 kms") is not "kms": short one-word phrases right after a number don't count."""
         return len(word.stem) <= _SHORT_ABBREVIATION and pos > 0 and words[pos - 1].isdigit()
+
+
+def _word_at(words: Sequence[str], joined: Sequence[str], pos: int, word: _Word) -> list[int]:
+    """Positions right after ``word`` matched at ``pos``: as one word, or split in two ("zelf moord")."""
+    ends = [pos + 1] if word.accepts(words[pos]) else []
+    if pos < len(joined) and word.accepts(joined[pos]):
+        ends.append(pos + 2)
+    return ends
+
+
+def _possible(word: _Word, tokens: frozenset[str]) -> bool:
+    """Whether ``word`` can match anywhere in the message (a cheap test before the positional search)."""
+    return any(token.startswith(word.stem) for token in tokens) if word.prefix else word.stem in tokens
+
+
+def _anchor_index(patterns: Sequence[Pattern]) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Pattern positions by the longest whole word each needs, and those that need only prefixes."""
+    anchored: dict[str, list[int]] = {}
+    unanchored: list[int] = []
+    for index, pattern in enumerate(patterns):
+        whole = [word.stem for word in pattern if not word.prefix]
+        if whole:
+            anchored.setdefault(max(whole, key=len), []).append(index)
+        else:
+            unanchored.append(index)
+    return {stem: tuple(found) for stem, found in anchored.items()}, tuple(unanchored)
 
 
 def _compile_all(phrases: Iterable[str]) -> tuple[Pattern, ...]:
