@@ -32,3 +32,30 @@ def person(member: discord.Member | discord.User) -> Person:
             permissions=access_permissions(member),
         )
     return Person(user_id=member.id, is_bot=member.bot)
+
+
+async def find_member(bot: discord.Client, guild_id: int, user_id: int) -> discord.Member | None:
+    """The member from the cache, else from Discord; None when the server or the member is not there."""
+    guild = bot.get_guild(guild_id)
+    if guild is None:
+        return None
+    member = guild.get_member(user_id)
+    if member is None:
+        try:
+            member = await guild.fetch_member(user_id)
+        except discord.HTTPException:
+            return None
+    return member
+
+
+async def send_dm(bot: discord.Client, user_id: int, text: str, view: discord.ui.View | None = None) -> bool:
+    """A private message pinging nobody; False when it could not be delivered (e.g. DMs closed)."""
+    try:
+        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+        if view is None:
+            await user.send(text, allowed_mentions=discord.AllowedMentions.none())
+        else:
+            await user.send(text, allowed_mentions=discord.AllowedMentions.none(), view=view)
+    except discord.HTTPException:
+        return False
+    return True

@@ -7,9 +7,8 @@ DM also ends check-ins, and ``/vergeet-mij`` removes the consent row.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -22,7 +21,6 @@ from bot.adapters.desk_group import add_to_desk, remove_from_desk
 from bot.adapters.people import person
 from bot.adapters.replies import NO_PINGS, interaction_lang
 from bot.adapters.tree import UserError
-from bot.domain.checkins import CheckinRefused
 from bot.domain.guild_config import Access
 from bot.domain.hours import OfficeHours
 from bot.i18n import LANGUAGES
@@ -36,14 +34,6 @@ if TYPE_CHECKING:
     from bot.app import HappyCore
 
 log = logging.getLogger("happymood.checkins")
-
-
-@contextlib.contextmanager
-def refused() -> Iterator[None]:
-    try:
-        yield
-    except CheckinRefused as exc:
-        raise UserError(exc.key, **exc.params) from None
 
 
 def _service(interaction: discord.Interaction[Any]) -> CheckinsService:
@@ -128,8 +118,7 @@ class CheckinCog(
             who.role_ids, who.is_admin, who.is_bot, who.permissions
         ):
             raise UserError("checkins.err.not_youth")  # check-ins are for the youths; the team gets the reminders
-        with refused():
-            row, _due = await self.service.opt_in(interaction.guild_id, interaction.user.id, elke)
+        row, _due = await self.service.opt_in(interaction.guild_id, interaction.user.id, elke)
         await self._youth(interaction, "checkins.youth.on", days=row.interval_days)
 
     @app_commands.command(name="uit", description=_("Stop the check-ins", "cmd.checkins.off"))
@@ -156,10 +145,7 @@ async def desk_checkin(
     if conversation is None or conversation.guild_id != interaction.guild_id:
         raise UserError("checkins.err.not_thread")
     await interaction.response.defer(ephemeral=True, thinking=True)
-    with refused():
-        result = await _service(interaction).propose(
-            conversation.guild_id, conversation.user_id, interaction.user.id, elke
-        )
+    result = await _service(interaction).propose(conversation.guild_id, conversation.user_id, interaction.user.id, elke)
     lang = await interaction_lang(runtime, interaction)
     await interaction.followup.send(runtime.i18n.t(result.key, lang, **result.params), ephemeral=True)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import discord
 
-from bot.adapters.people import person
+from bot.adapters.people import find_member, person, send_dm
 from bot.adapters.replies import NO_PINGS
 from bot.services.checkins import Button
 from bot.services.contacts import Person
@@ -25,17 +25,10 @@ class DiscordCheckinsPort:
     async def dm(self, user_id: int, text: str, *, buttons: Sequence[Button] = ()) -> bool:
         view = self._views(buttons) if buttons else None
         try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            if view is None:
-                await user.send(text, allowed_mentions=NO_PINGS)
-            else:
-                await user.send(text, allowed_mentions=NO_PINGS, view=view)
-        except discord.HTTPException:
-            return False  # DMs closed
+            return await send_dm(self.bot, user_id, text, view)  # False: DMs closed
         finally:
             if view is not None:
                 view.stop()
-        return True
 
     async def post(self, channel_id: int, text: str, *, buttons: Sequence[Button] = ()) -> int | None:
         channel = self.bot.get_channel(channel_id)
@@ -60,13 +53,4 @@ class DiscordCheckinsPort:
         return None if found is None else person(found)
 
     async def guild_member(self, guild_id: int, user_id: int) -> discord.Member | None:
-        guild = self.bot.get_guild(guild_id)
-        if guild is None:
-            return None
-        found = guild.get_member(user_id)
-        if found is None:
-            try:
-                found = await guild.fetch_member(user_id)
-            except discord.HTTPException:
-                return None
-        return found
+        return await find_member(self.bot, guild_id, user_id)

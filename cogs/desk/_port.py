@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import discord
 
-from bot.adapters.people import person
+from bot.adapters.people import find_member, person
 from bot.adapters.replies import escape
 from bot.services.desk import Button, FetchedMessage, MemberInfo
 from cogs.desk._views import build_view
@@ -47,16 +47,8 @@ class DiscordDeskPort:
         return found
 
     async def member(self, guild_id: int, user_id: int) -> MemberInfo | None:
-        guild = self.bot.get_guild(guild_id)
-        if guild is None:
-            return None
-        member = guild.get_member(user_id)
-        if member is None:
-            try:
-                member = await guild.fetch_member(user_id)
-            except discord.HTTPException:
-                return None
-        return MemberInfo(person(member), member.display_name)
+        member = await find_member(self.bot, guild_id, user_id)
+        return None if member is None else MemberInfo(person(member), member.display_name)
 
     async def channel_exists(self, channel_id: int) -> bool:
         return await self._channel(channel_id) is not None

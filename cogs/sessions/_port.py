@@ -9,7 +9,7 @@ from typing import Any
 
 import discord
 
-from bot.adapters.people import person
+from bot.adapters.people import find_member, person, send_dm
 from bot.adapters.replies import NO_PINGS, escape
 from bot.domain.sessions.room import VIEW_CHANNEL, Overwrite
 from bot.services.contacts import Person
@@ -152,16 +152,7 @@ class DiscordSessionsPort:
         return True
 
     async def _member(self, guild_id: int, user_id: int) -> discord.Member | None:
-        guild = self._guild(guild_id)
-        if guild is None:
-            return None
-        member = guild.get_member(user_id)
-        if member is None:
-            try:
-                member = await guild.fetch_member(user_id)
-            except discord.HTTPException:
-                return None
-        return member
+        return await find_member(self.bot, guild_id, user_id)
 
     async def member(self, guild_id: int, user_id: int) -> Person | None:
         member = await self._member(guild_id, user_id)
@@ -252,12 +243,7 @@ class DiscordSessionsPort:
             log.warning("could not update an anonymous question's post")
 
     async def dm(self, user_id: int, text: str) -> bool:
-        try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(text, allowed_mentions=NO_PINGS)
-        except discord.HTTPException:
-            return False  # DMs closed: the announcement still reaches them
-        return True
+        return await send_dm(self.bot, user_id, text)  # DMs closed: the announcement still reaches them
 
     async def event_users(self, guild_id: int, event_id: int) -> list[int]:
         found: list[int] = []

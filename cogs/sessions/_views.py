@@ -14,9 +14,9 @@ from typing import Any
 import discord
 
 from bot.adapters.checks import member_may
-from bot.adapters.components import Guarded, HappyModal, HappyView
+from bot.adapters.components import Guarded, HappyModal, HappyView, say
 from bot.adapters.context import runtime_of
-from bot.adapters.replies import NO_PINGS, escape, interaction_lang
+from bot.adapters.replies import escape, interaction_lang
 from bot.services.sessions import SessionsService
 from bot.services.sessions.port import Button
 
@@ -44,13 +44,6 @@ def _service(interaction: discord.Interaction[Any]) -> SessionsService:
     return service
 
 
-async def _answer(interaction: discord.Interaction[Any], text: str) -> None:
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
-    else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
-
-
 class AskModal(HappyModal):
     def __init__(self, session_id: int, title: str, label: str) -> None:
         super().__init__(title=title[:45], timeout=900, custom_id=f"sessions:askmodal:{session_id}")
@@ -66,7 +59,7 @@ class AskModal(HappyModal):
         answer = await _service(interaction).tools.ask(
             interaction.guild_id, self.session_id, interaction.user.id, escape(str(self.question.value))
         )
-        await _answer(interaction, answer)
+        await say(interaction, answer)
 
 
 class SessionButton(Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
@@ -89,7 +82,7 @@ class SessionButton(Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], tem
             return
         service = _service(interaction)
         if self.action in ("follow", "unfollow"):
-            await _answer(interaction, await service.follow(guild.id, self.ref, user.id, self.action == "follow"))
+            await say(interaction, await service.follow(guild.id, self.ref, user.id, self.action == "follow"))
         elif self.action == "ask":
             i18n = service.text.i18n
             await interaction.response.send_modal(
@@ -99,17 +92,15 @@ class SessionButton(Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], tem
             roles = {r.id for r in getattr(user, "roles", [])}
             perms = getattr(user, "guild_permissions", None)
             is_admin = bool(perms and perms.administrator) or user.id == guild.owner_id
-            await _answer(
-                interaction, await service.tools.vote(guild.id, self.ref, user.id, roles, is_admin, self.action)
-            )
+            await say(interaction, await service.tools.vote(guild.id, self.ref, user.id, roles, is_admin, self.action))
         else:
             lang = await interaction_lang(runtime_of(interaction), interaction)
             if not await member_may(interaction, "staff"):
-                await _answer(interaction, service.text.i18n.t("errors.not_allowed.staff", lang))
+                await say(interaction, service.text.i18n.t("errors.not_allowed.staff", lang))
                 return
             await interaction.response.defer(ephemeral=True, thinking=True)
             key = await service.tools.decide(guild.id, self.ref, self.action == "approve", escape(user.display_name))
-            await _answer(interaction, service.text.i18n.t(key, lang))
+            await say(interaction, service.text.i18n.t(key, lang))
 
 
 def view_for(buttons: tuple[Button, ...] | list[Button], labels: dict[str, str]) -> discord.ui.View:

@@ -16,7 +16,7 @@ import discord
 from bot.adapters.components import Guarded, HappyView
 from bot.adapters.context import runtime_of
 from bot.adapters.people import person
-from bot.adapters.replies import NO_PINGS, interaction_lang
+from bot.adapters.replies import reply
 from bot.domain.study import StudyRefused
 from bot.services.study import Answer, Button, StudyService
 
@@ -39,13 +39,7 @@ def _service(interaction: discord.Interaction[Any]) -> StudyService:
 
 async def answer(interaction: discord.Interaction[Any], found: Answer) -> None:
     """The ephemeral answer in the member's language."""
-    runtime = runtime_of(interaction)
-    lang = await interaction_lang(runtime, interaction)
-    text = runtime.i18n.t(found.key, lang, **found.params)
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
-    else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+    await reply(runtime_of(interaction), interaction, found.key, **found.params)
 
 
 class StudyButton(Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
