@@ -6,7 +6,6 @@ weekdays, 14:00-21:00 at weekends, closed on Belgian public holidays.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -24,6 +23,7 @@ from bot.runtime import Runtime
 from bot.services.contacts import Person
 from sandbox import Message
 from tests.support.checks import present
+from tests.support.e2e import quiet
 
 BXL = ZoneInfo("Europe/Brussels")
 STAFF_BUTTONS = ["send", "postpone", "handover", "release"]
@@ -59,16 +59,7 @@ class Checkins:
         return self.w.runtime
 
     async def quiet(self, idle: float = 0.08, timeout: float = 8.0) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        seen, since = len(self.w.sandbox.requests), loop.time()
-        while loop.time() < deadline:
-            await asyncio.sleep(0.02)
-            now = len(self.w.sandbox.requests)
-            if now != seen:
-                seen, since = now, loop.time()
-            elif loop.time() - since >= idle:
-                return
+        await quiet(self.w.sandbox, idle, timeout)
 
     async def at(self, when: datetime) -> None:
         await self.w.at(when)

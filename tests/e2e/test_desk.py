@@ -22,6 +22,7 @@ from bot.runtime import Runtime
 from bot.services.contacts import Person
 from sandbox import Channel, Message
 from tests.support.checks import present
+from tests.support.e2e import quiet
 
 BXL = ZoneInfo("Europe/Brussels")
 EPHEMERAL = 64
@@ -60,14 +61,7 @@ class Desk:
         deadline = loop.time() + timeout
         if after is not None:
             await self.w.until(lambda: len(self.w.sandbox.requests) > after, timeout=timeout)
-        seen, since = len(self.w.sandbox.requests), loop.time()
-        while loop.time() < deadline:
-            await asyncio.sleep(0.02)
-            now = len(self.w.sandbox.requests)
-            if now != seen:
-                seen, since = now, loop.time()
-            elif loop.time() - since >= idle:
-                return
+        await quiet(self.w.sandbox, idle, deadline - loop.time())  # one deadline for both waits
 
     async def at(self, when: datetime) -> None:
         await self.w.at(when)
