@@ -55,7 +55,7 @@ from bot.domain.guild_config import GuildConfig  # noqa: E402
 from bot.domain.ledger import ContactKind, LedgerConfig, iso_week_range, moment_key, year_range  # noqa: E402
 from bot.i18n import I18n  # noqa: E402
 from bot.services.contacts import Person  # noqa: E402
-from bot.services.ledger import LedgerService, stats_answer  # noqa: E402
+from bot.services.ledger import LedgerService, stats_answer, store  # noqa: E402
 
 TZ = ZoneInfo("Europe/Brussels")
 YEAR = 2026
@@ -122,6 +122,17 @@ def bulk_insert(path: Path, rows: Iterator[tuple[object, ...]]) -> int:
         return cur.rowcount
     finally:
         con.close()
+
+
+async def derive(path: Path) -> None:
+    """What the writer keeps in step as it stores rows: each pseudonym's first contact (the bulk insert
+    went around it)."""
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with db.session() as session:
+            await store.rebuild_first_contacts(session)
+    finally:
+        await db.dispose()
 
 
 async def create(path: Path) -> None:
@@ -248,6 +259,7 @@ async def main() -> None:
         small, large = Path(tmp) / "small.db", Path(tmp) / "large.db"
         await create(small)
         bulk_insert(small, synthetic_year(GUILD_A, SMALL_ROWS, 600, seed=1))
+        await derive(small)
         check_format(small)
         db, ledger = service(small)
         try:
@@ -263,6 +275,7 @@ async def main() -> None:
             bulk_insert(large, synthetic_year(GUILD_A, SMALL_ROWS, 600, seed=1))
             busy = args.rows - SMALL_ROWS
             bulk_insert(large, synthetic_year(GUILD_B, busy, max(1000, busy // 120), seed=2))
+            await derive(large)
             result["generate_s_large"] = round(time.perf_counter() - started, 1)
             result["rows_large"] = args.rows
             print(f"large: {args.rows} rows generated in {result['generate_s_large']} s", flush=True)

@@ -5,7 +5,7 @@ from bot.db.models.base import Base
 from bot.db.models.checkins import CheckinConsent
 from bot.db.models.core import BotState, GuildSetting, ScheduledAction
 from bot.db.models.desk import DeskConversation, DeskHeldReply, DeskMentionMark
-from bot.db.models.ledger import LedgerContact, LedgerDaily, LedgerKey, LedgerOffline, LedgerWeekly
+from bot.db.models.ledger import LedgerContact, LedgerDaily, LedgerFirstContact, LedgerKey, LedgerOffline, LedgerWeekly
 from bot.db.models.sessions import (
     SafeSession,
     SessionFeedback,
@@ -26,6 +26,7 @@ __all__ = [
     "GuildSetting",
     "LedgerContact",
     "LedgerDaily",
+    "LedgerFirstContact",
     "LedgerKey",
     "LedgerOffline",
     "LedgerWeekly",

@@ -36,6 +36,8 @@ class LedgerContact(Base):
         # covering indexes for the report queries (bot/services/ledger/aggregate.py), migration 0002b
         Index("ix_ledger_contacts_report", "guild_id", "hour_bucket", "kind", "context", "pseudonym", "after_hours"),
         Index("ix_ledger_contacts_pseudonym_kind", "guild_id", "pseudonym", "hour_bucket", "kind", "after_hours"),
+        # long ranges count per (context, kind) in this order, without a sort (migration 0002d)
+        Index("ix_ledger_contacts_context", "guild_id", "context", "kind", "pseudonym", "hour_bucket"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -46,6 +48,19 @@ class LedgerContact(Base):
     context: Mapped[str] = mapped_column(String(240))
     hour_bucket: Mapped[datetime] = mapped_column(UTCDateTime())
     after_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LedgerFirstContact(Base):
+    """When a pseudonym was first counted as a contact: derived from ``ledger_contacts`` and kept in step
+    with it by :mod:`bot.services.ledger.store` (insert, re-key, delete), so "new youths" of any range is
+    one index range count instead of a probe per youth. Holds no more than the contact rows do."""
+
+    __tablename__ = "ledger_first_contacts"
+    __table_args__ = (Index("ix_ledger_first_contacts_first", "guild_id", "first_contact"),)
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    pseudonym: Mapped[str] = mapped_column(String(32), primary_key=True)
+    first_contact: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class LedgerOffline(Base):

@@ -366,8 +366,9 @@ class LedgerService:
         tz = await self.guild_tz(guild_id)
         start, end = span.utc_bounds(tz)
         options = self.config.report_options()
+        async with self._lock:  # no flush in between: every query of the report sees the same rows
+            counts = await aggregate.online_counts(self._db.session, guild_id, start, end, FURTHER_CONTACT_KINDS)
         async with self._db.session() as session:  # counted by the database: a few thousand rows come back
-            counts = await aggregate.online_counts(session, guild_id, start, end, FURTHER_CONTACT_KINDS)
             offline = await store.offline_between(session, guild_id, span.start, span.end)
             weekly = await store.weekly_between_years(session, guild_id, span.start.year - 1, span.end.year + 1)
             # from the key period's start: rolled-up days before the range make "new youths" unknown

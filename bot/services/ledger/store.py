@@ -9,17 +9,52 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, literal, not_, or_, select, union, update
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+    union,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import LedgerContact, LedgerDaily, LedgerKey, LedgerOffline, LedgerWeekly
-from bot.domain.ledger import ContactKind, ContactRow, DailyCount, OfflineMoment, PlaceType, WeeklyCount, parse_tags
+from bot.db.models import LedgerContact, LedgerDaily, LedgerFirstContact, LedgerKey, LedgerOffline, LedgerWeekly
+from bot.domain.ledger import (
+    NOT_CONTACT_KINDS,
+    ContactKind,
+    ContactRow,
+    DailyCount,
+    OfflineMoment,
+    PlaceType,
+    WeeklyCount,
+    parse_tags,
+)
 from bot.domain.ledger.pseudonym import PSEUDONYM_LENGTH
 
 BATCH = 500
+_NOT_CONTACT = sorted(str(kind) for kind in NOT_CONTACT_KINDS)
+
+
+def none_of(column: Any, kinds: Sequence[str]) -> ColumnElement[bool]:
+    """``column`` is none of ``kinds``, as a chain of ``!=``: SQLite probes a lookup table per row for a
+    ``NOT IN`` list of two or more values (a year of a busy guild took 1.5× as long), not for ``!=``."""
+    return and_(*(column != kind for kind in kinds))
+
+
+def is_contact(kind: Any) -> ColumnElement[bool]:
+    """A row of this ``kind`` column is a contact moment (not a join, not a check-in sent or let go)."""
+    return none_of(kind, _NOT_CONTACT)
 
 
 def _insert(session: AsyncSession, model: Any) -> postgresql.Insert | sqlite.Insert:
@@ -82,6 +117,66 @@ async def upsert_contacts(session: AsyncSession, rows: Sequence[Mapping[str, Any
     )
     for start in range(0, len(rows), BATCH):
         await session.execute(stmt, list(rows[start : start + BATCH]))
+    await _note_first_contacts(session, rows)
+
+
+async def _note_first_contacts(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Each pseudonym's first contact becomes the earliest of the stored one and the new rows'."""
+    firsts: dict[tuple[int, str], datetime] = {}
+    for row in rows:
+        if row["kind"] in _NOT_CONTACT:
+            continue
+        key = (row["guild_id"], row["pseudonym"])
+        if key not in firsts or row["hour_bucket"] < firsts[key]:
+            firsts[key] = row["hour_bucket"]
+    if not firsts:
+        return
+    ins = _insert(session, LedgerFirstContact)
+    stmt = ins.on_conflict_do_update(
+        index_elements=["guild_id", "pseudonym"],
+        set_={"first_contact": ins.excluded.first_contact},
+        where=ins.excluded.first_contact < LedgerFirstContact.__table__.c.first_contact,
+    )
+    items = [{"guild_id": g, "pseudonym": p, "first_contact": at} for (g, p), at in sorted(firsts.items())]
+    for start in range(0, len(items), BATCH):
+        await session.execute(stmt, items[start : start + BATCH])
+
+
+async def _derive_first_contacts(session: AsyncSession, *where: ColumnElement[bool]) -> None:
+    """Insert the earliest contact hour of each pseudonym of the rows matching ``where``."""
+    C = LedgerContact
+    earliest = (
+        select(C.guild_id, C.pseudonym, func.min(C.hour_bucket))
+        .where(is_contact(C.kind), *where)
+        .group_by(C.guild_id, C.pseudonym)
+    )
+    await session.execute(insert(LedgerFirstContact).from_select(["guild_id", "pseudonym", "first_contact"], earliest))
+
+
+async def _recount_first_contacts(session: AsyncSession, guild_id: int, pseudonyms: Sequence[str]) -> None:
+    """Derive the first contact of ``pseudonyms`` again from their remaining rows (after a delete)."""
+    F = LedgerFirstContact
+    for start in range(0, len(pseudonyms), BATCH):
+        chunk = list(pseudonyms[start : start + BATCH])
+        await session.execute(delete(F).where(F.guild_id == guild_id, F.pseudonym.in_(chunk)))
+        await _derive_first_contacts(session, LedgerContact.guild_id == guild_id, LedgerContact.pseudonym.in_(chunk))
+
+
+async def rebuild_first_contacts(session: AsyncSession) -> None:
+    """Derive every first contact from ``ledger_contacts`` (for rows written around the store, as the
+    benchmark's bulk insert does; migration 0002d_ledger_scale does the same once)."""
+    await session.execute(delete(LedgerFirstContact))
+    await _derive_first_contacts(session)
+
+
+def new_youths_between(guild_id: int, start: datetime, end: datetime) -> ScalarSelect[int]:
+    """Pseudonyms whose first contact lies in ``[start, end)``: one range count on the first-contact index."""
+    F = LedgerFirstContact
+    return (
+        select(func.count())
+        .where(F.guild_id == guild_id, F.first_contact >= start, F.first_contact < end)
+        .scalar_subquery()
+    )
 
 
 RawContact = tuple[str, str, datetime, str, bool]
@@ -128,9 +223,14 @@ async def contacts_before(session: AsyncSession, guild_id: int, cutoff: datetime
 
 
 async def delete_contacts_before(session: AsyncSession, guild_id: int, cutoff: datetime) -> int:
+    F = LedgerFirstContact
+    affected = list(
+        (await session.scalars(select(F.pseudonym).where(F.guild_id == guild_id, F.first_contact < cutoff))).all()
+    )
     result = await session.execute(
         delete(LedgerContact).where(LedgerContact.guild_id == guild_id, LedgerContact.hour_bucket < cutoff)
     )
+    await _recount_first_contacts(session, guild_id, affected)
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -144,28 +244,8 @@ async def delete_contacts_of(session: AsyncSession, guild_id: int, pseudonyms: S
             LedgerContact.hour_bucket >= since,
         )
     )
+    await _recount_first_contacts(session, guild_id, pseudonyms)
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def first_seen_before(
-    session: AsyncSession, guild_id: int, start: datetime, end: datetime
-) -> dict[str, datetime]:
-    """For pseudonyms with a row in ``[start, end)``: their earliest row before ``start``, if any."""
-    in_range = (
-        select(LedgerContact.pseudonym)
-        .where(LedgerContact.guild_id == guild_id, LedgerContact.hour_bucket >= start, LedgerContact.hour_bucket < end)
-        .distinct()
-    )
-    result = await session.execute(
-        select(LedgerContact.pseudonym, func.min(LedgerContact.hour_bucket))
-        .where(
-            LedgerContact.guild_id == guild_id,
-            LedgerContact.hour_bucket < start,
-            LedgerContact.pseudonym.in_(in_range),
-        )
-        .group_by(LedgerContact.pseudonym)
-    )
-    return {pseudonym: first for pseudonym, first in result.all()}
 
 
 async def rekey(session: AsyncSession, guild_id: int, mapping: Mapping[str, str]) -> int:
@@ -181,6 +261,11 @@ async def rekey(session: AsyncSession, guild_id: int, mapping: Mapping[str, str]
             )
         )
         changed += int(result.rowcount)  # type: ignore[attr-defined]
+        await session.execute(
+            update(LedgerFirstContact)
+            .where(LedgerFirstContact.guild_id == guild_id, LedgerFirstContact.pseudonym == old)
+            .values(pseudonym=new)
+        )
     return changed
 
 
