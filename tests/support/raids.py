@@ -291,6 +291,26 @@ def pasted_twice(rng: random.Random) -> Plan:
     return plan.sort()
 
 
+def night_newcomers(rng: random.Random) -> Plan:
+    """Two or three friends who joined minutes ago chat fast at night, three quick lines at a time: young
+    accounts near a bot's pace, yet no raid. (With ``coordinated_min_accounts = 2`` at night, which would
+    bring the raids' lockdown closer to the first spam message, every one of these would lock the server.)"""
+    plan = Plan("benign_night_newcomers", night=True, raid=False)
+    youths = _youths(plan, rng)
+    friends = [plan.add(Account(rng.uniform(100, 900), rng.uniform(5, 40) / 1440)) for _ in range(rng.randint(2, 3))]
+    lines = ["hahaha", "wacht", "nee toch", "echt??", "lol", "omg", "ik lig dubbel", "stop 😂", "wat", "jaaa"]
+    said = {friend: rng.sample(lines, len(lines)) for friend in friends}  # nobody repeats themselves
+    at = 0.0
+    for turn in range(rng.randint(4, 6)):
+        friend = friends[turn % len(friends)]
+        for _ in range(3):  # three quick lines: a fast thumb, not a bot (at most two a second)
+            plan.steps.append(Step(at, friend, "post", said[friend].pop()))
+            at += rng.uniform(0.5, 1.2)
+        at += rng.uniform(1, 4)
+    _chatter(plan, youths, rng, at + 15)
+    return plan.sort()
+
+
 RAIDS: dict[str, Callable[[random.Random], Plan]] = {
     "mixed_rules": mixed_rules,
     "varied_text": varied_text,
@@ -303,4 +323,5 @@ BENIGN: dict[str, Callable[[random.Random], Plan]] = {
     "homework_link": homework_link,
     "class_joining": class_joining,
     "pasted_twice": pasted_twice,
+    "night_newcomers": night_newcomers,
 }

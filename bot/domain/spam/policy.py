@@ -73,7 +73,7 @@ class SpamThresholds(BaseModel):
     raid_sweep_messages: int = Field(default=2, ge=2, le=50)  # young posters this fast in burst_seconds join a raid
     raid_sweep_seconds: Seconds = Field(default=5, ge=0, le=60)  # any young poster this close to a raid's start
     rapid_messages: int = Field(default=3, ge=2, le=50)  # a young account posting this many within rapid_seconds
-    rapid_seconds: Seconds = Field(default=2, ge=0.1, le=30)  # counts as a coordinated offence (a bot's pace)
+    rapid_seconds: Seconds = Field(default=1, ge=0.1, le=30)  # counts as a coordinated offence (a bot's pace)
 
     # --- join burst ---
     join_burst_count: int = Field(default=10, ge=2, le=1000)  # weighted suspicious joins per window
