@@ -17,8 +17,8 @@ import discord
 from discord import app_commands
 
 from bot.adapters.context import runtime_of
-from bot.adapters.replies import NO_PINGS, reply
-from bot.domain.errors import UserFacingError
+from bot.adapters.replies import NO_PINGS, escape, reply
+from bot.domain.errors import UserFacingError, UserText
 from bot.i18n import lang_for
 
 log = logging.getLogger("happymood.interactions")
@@ -61,6 +61,11 @@ def _option_of(interaction: discord.Interaction[Any], error: app_commands.Transf
     return str(named[0].get("name", "?")) if named else "?"
 
 
+def echoed(params: dict[str, Any]) -> dict[str, Any]:
+    """An error's params as shown: what the person typed (:class:`UserText`) escaped, the rest as it is."""
+    return {name: escape(value) if isinstance(value, UserText) else value for name, value in params.items()}
+
+
 async def answer_failure(interaction: discord.Interaction[Any], error: BaseException, *, what: str) -> None:
     """The one mapping from an exception to what the person reads (``what`` names the source in the log)."""
     runtime = runtime_of(interaction)
@@ -72,7 +77,7 @@ async def answer_failure(interaction: discord.Interaction[Any], error: BaseExcep
         elif isinstance(error, app_commands.TransformerError):
             await reply(runtime, interaction, "errors.bad_option", option=_option_of(interaction, error))
         elif isinstance(original, UserFacingError):
-            await reply(runtime, interaction, original.key, **original.params)
+            await reply(runtime, interaction, original.key, **echoed(original.params))
         elif isinstance(error, app_commands.NoPrivateMessage):
             await reply(runtime, interaction, "errors.guild_only")
         else:

@@ -16,3 +16,15 @@ class UserFacingError(ValueError):
     def __init__(self, key: str, /, **params: Any) -> None:
         super().__init__(key)
         self.key, self.params = key, params
+
+
+class UserText(str):
+    """Text someone typed, quoted back in an error message: the adapters escape it (markdown, mentions)
+    before it is shown, and only it, so a role mention or a formatted figure among the params stays."""
+
+    __slots__ = ()
+
+
+def typed(text: str, limit: int = 40) -> UserText:
+    """``text`` as typed (cut to ``limit`` characters), to be echoed safely in a :class:`UserFacingError`."""
+    return UserText(text[:limit])

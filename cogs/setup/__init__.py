@@ -12,9 +12,10 @@ from discord.ext import commands
 from bot.adapters.alerts import send_alert
 from bot.adapters.audit import audit_guild, digest, render
 from bot.adapters.checks import require
-from bot.adapters.replies import escape, interaction_lang, reply
+from bot.adapters.replies import interaction_lang, reply
 from bot.adapters.tree import UserError
 from bot.db.models import BotState
+from bot.domain.errors import typed
 from bot.domain.guild_config import ChannelName, GuildConfig, RoleName
 from bot.domain.values import check_zone
 from bot.i18n.translator import _, choices
@@ -94,7 +95,7 @@ class SetupCog(
         try:
             check_zone(zone)
         except ValueError:
-            raise UserError("setup.unknown_timezone", value=escape(zone[:40])) from None
+            raise UserError("setup.unknown_timezone", value=typed(zone)) from None
         await self._save(interaction, {"timezone": zone})
         await reply(self.runtime, interaction, "setup.saved.timezone", value=zone)
 

@@ -420,6 +420,11 @@ async def test_hours_are_changed_by_a_coordinator_and_validated(desk: Desk) -> N
         "lien", "setup", subcommand="uren", options={"dag": "wed", "tijden": "10:00-22:00"}, channel=general
     )
     assert "eindigt na 21:00" in late["content"] and "niets veranderd" in late["content"]
+    hostile = await desk.slash(  # what was typed comes back as text: no markdown, no ping
+        "lien", "setup", subcommand="uren", options={"dag": "wed", "tijden": "**10** @everyone"}, channel=general
+    )
+    assert "niets veranderd" in hostile["content"]
+    assert "\\*\\*10\\*\\*" in hostile["content"] and "@\u200beveryone" in hostile["content"]
     refused = await desk.slash(
         "sam", "setup", subcommand="uren", options={"dag": "wed", "tijden": "12:00-20:00"}, channel=general
     )

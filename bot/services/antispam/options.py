@@ -11,7 +11,7 @@ from typing import Any
 
 from annotated_types import Ge, Le
 
-from bot.domain.errors import UserFacingError
+from bot.domain.errors import UserFacingError, typed
 from bot.domain.spam import SpamThresholds
 
 THRESHOLD_NAMES: tuple[str, ...] = tuple(SpamThresholds.model_fields)
@@ -58,9 +58,9 @@ def _shown(value: float) -> str:
 def threshold_change(name: str, value: float, profile: str) -> tuple[str, int | float]:
     """The dotted settings key and the checked value for one threshold, or :class:`OptionError`."""
     if name not in SpamThresholds.model_fields:
-        raise OptionError("antispam.threshold.unknown", name=name[:60])
+        raise OptionError("antispam.threshold.unknown", name=typed(name, 60))
     if profile not in PROFILE_KEYS:
-        raise OptionError("antispam.threshold.unknown_profile", profile=profile[:20])
+        raise OptionError("antispam.threshold.unknown_profile", profile=typed(profile, 20))
     low, high = _bounds(name)
     is_int = SpamThresholds.model_fields[name].annotation is int
     if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
@@ -80,7 +80,7 @@ def parse_setting(name: str, text: str) -> Any:
     """Turn typed text into a value for a response setting (range checks follow in the model)."""
     raw = text.strip().lower()
     if name not in SETTING_NAMES:
-        raise OptionError("antispam.setting.unknown", name=name[:60])
+        raise OptionError("antispam.setting.unknown", name=typed(name, 60))
     if name in BOOL_SETTINGS:
         if raw in TRUE_WORDS or raw in FALSE_WORDS:
             return raw in TRUE_WORDS

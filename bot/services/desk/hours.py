@@ -8,7 +8,7 @@ from itertools import pairwise
 from bot.core import Core
 from bot.domain.crisis import CrisisDetector, HelpLine
 from bot.domain.desk import DeskPolicy
-from bot.domain.errors import UserFacingError
+from bot.domain.errors import UserFacingError, typed
 from bot.domain.hours import OfficeHours, OfficeHoursConfig, Weekday, parse_interval
 from bot.services.desk.text import UiKeys
 
@@ -30,17 +30,17 @@ def parse_spans(text: str, latest_closing: str | None) -> list[str]:
         try:
             spans.append(parse_interval(part))
         except ValueError:
-            raise HoursInputError(UiKeys.ERR_TIMES, value=part.strip()[:40]) from None
+            raise HoursInputError(UiKeys.ERR_TIMES, value=typed(part.strip())) from None
     if not spans:
-        raise HoursInputError(UiKeys.ERR_TIMES, value=cleaned[:40])
+        raise HoursInputError(UiKeys.ERR_TIMES, value=typed(cleaned))
     spans.sort()
     for (_, end), (start, _) in pairwise(spans):
         if start < end:
-            raise HoursInputError(UiKeys.ERR_TIMES_OVERLAP, value=cleaned[:40])
+            raise HoursInputError(UiKeys.ERR_TIMES_OVERLAP, value=typed(cleaned))
     if latest_closing is not None:
         limit = parse_interval(f"00:00-{latest_closing}")[1]
         if spans[-1][1] > limit:
-            raise HoursInputError(UiKeys.ERR_TIMES_LATE, value=cleaned[:40], latest=latest_closing)
+            raise HoursInputError(UiKeys.ERR_TIMES_LATE, value=typed(cleaned), latest=latest_closing)
     return [f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in spans]
 
 

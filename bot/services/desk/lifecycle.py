@@ -9,6 +9,7 @@ from datetime import timedelta
 from bot.db.models import DeskConversation
 from bot.domain.desk import ConversationStatus, Msg, Param, msg, when_params
 from bot.domain.desk.config import ends_at, parse_duration
+from bot.domain.errors import typed
 from bot.scheduling import Job
 from bot.services.desk.core import DELIVER, OPENING, DeskCore, DeskInputError
 from bot.services.desk.store import waiting_of
@@ -76,9 +77,9 @@ class DeskLifecycle:
         try:
             length = parse_duration(duration)
         except ValueError:
-            raise DeskInputError(UiKeys.ERR_DURATION, value=duration[:40]) from None
+            raise DeskInputError(UiKeys.ERR_DURATION, value=typed(duration)) from None
         if length > timedelta(days=core.config.max_block_days):
-            raise DeskInputError(UiKeys.ERR_DURATION_TOO_LONG, value=duration[:40], days=core.config.max_block_days)
+            raise DeskInputError(UiKeys.ERR_DURATION_TOO_LONG, value=typed(duration), days=core.config.max_block_days)
         until = core.now() + length
 
         async def blocking(row: DeskConversation) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core import Core
 from bot.domain.desk import Localized, Msg, about, help_info, hours_info, msg
 from bot.domain.desk.config import DeskGuildOptions, WelcomeMode, parse_day
+from bot.domain.errors import typed
 from bot.domain.hours import Weekday
 from bot.services.contacts import ContactRecorder
 from bot.services.desk.core import DELIVER, FORGET, OPENING, OPTIONS_SECTION, DeskCore, DeskInputError
@@ -70,7 +71,7 @@ class DeskService:
                 try:
                     dates[name] = parse_day(text)
                 except ValueError:
-                    raise DeskInputError(UiKeys.ERR_DATE, value=text[:40]) from None
+                    raise DeskInputError(UiKeys.ERR_DATE, value=typed(text)) from None
         if day is not None and spans is not None:
             await hours.set_day(guild_id, day, ",".join(spans) or "gesloten")
         if "close" in dates:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.domain.errors import typed
 from bot.domain.ledger import DateRange, parse_range
 from bot.services.ledger.errors import LedgerInputError
 
@@ -22,7 +23,7 @@ def parse_day(text: str | None, today: date, *, allow_future: bool = False) -> d
         else:
             day = date.fromisoformat(value)
     except ValueError:
-        raise LedgerInputError("ledger.input.bad_date", value=value[:40]) from None
+        raise LedgerInputError("ledger.input.bad_date", value=typed(value)) from None
     if not allow_future and day > today:
         raise LedgerInputError("ledger.input.future_date", value=day.strftime("%d/%m/%Y"))
     return day
@@ -45,4 +46,4 @@ def report_range(period: str, first: str | None, last: str | None, today: date) 
     try:
         return parse_range(period, today)
     except ValueError:
-        raise LedgerInputError("ledger.input.bad_period", value=period[:40]) from None
+        raise LedgerInputError("ledger.input.bad_period", value=typed(period)) from None

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.db.engine import Database
+from bot.domain.errors import typed
 from bot.domain.guild_config import Access, GuildConfig, RoleName
 from bot.domain.ledger import (
     FURTHER_CONTACT_KINDS,
@@ -410,7 +411,7 @@ class LedgerService:
         if not self.config.places:
             raise LedgerInputError("ledger.moment.no_places")
         if place not in self.config.places:
-            raise LedgerInputError("ledger.moment.unknown_place", place=place[:40])
+            raise LedgerInputError("ledger.moment.unknown_place", place=typed(place))
         if not 1 <= youth_count <= MAX_YOUTHS_PER_MOMENT:
             raise LedgerInputError("ledger.moment.bad_count", max=MAX_YOUTHS_PER_MOMENT)
         if day > await self.today(guild_id):
@@ -418,7 +419,7 @@ class LedgerService:
         try:
             moment = OfflineMoment(day, PlaceType(place_type), place, youth_count)
         except ValueError:
-            raise LedgerInputError("ledger.moment.unknown_place", place=place[:40]) from None
+            raise LedgerInputError("ledger.moment.unknown_place", place=typed(place)) from None
         async with self._db.session() as session:
             await store.add_offline(session, guild_id, moment, self._clock.now())
         return moment
