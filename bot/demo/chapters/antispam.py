@@ -211,7 +211,9 @@ async def chapter(world: World, timeline: Timeline) -> None:
     )
     paused = guild.incidents_data.get("invites_disabled_until") is not None
     timeline.bot(f"@everyone locked: {locked}; invites and DMs paused: {paused}; #chill exception neutralised")
-    alert = next(m for m in reversed(guild.channels[world.channels["mod_log"]].visible_messages()) if m.embeds)
+    mod_log = guild.channels[world.channels["mod_log"]]
+    await world.until(lambda: any(m.embeds for m in mod_log.visible_messages()), timeout=10.0)  # posted after the lock
+    alert = next(m for m in reversed(mod_log.visible_messages()) if m.embeds)
     buttons = [c["label"] for row in alert.components for c in row.get("components", [])]
     timeline.bot(f"mod log: “{first_line(alert.content)}” with buttons {buttons}")
     timeline.calls()
