@@ -17,9 +17,10 @@ from discord.ext import commands
 
 from bot.adapters.checks import require
 from bot.adapters.people import person
-from bot.adapters.replies import escape, reply
+from bot.adapters.replies import reply
 from bot.adapters.setup_group import move_to_setup, remove_from_setup
 from bot.adapters.tree import UserError
+from bot.domain.errors import UserText
 from bot.domain.hours import OfficeHoursConfig
 from bot.domain.study import StudyGuildSettings, StudyRefused
 from bot.events import Seen, events_of
@@ -49,7 +50,8 @@ def refused() -> Iterator[None]:
     try:
         yield
     except StudyRefused as exc:
-        params = {name: escape(value) if isinstance(value, str) else value for name, value in exc.params.items()}
+        # every text of a study refusal was typed by someone: answer_failure escapes UserText
+        params = {name: UserText(value) if isinstance(value, str) else value for name, value in exc.params.items()}
         raise UserError(exc.key, **params) from None
 
 
