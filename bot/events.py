@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from bot.domain.guild_config import GuildConfig
@@ -39,6 +39,8 @@ class Seen(Generic[T]):
     item: T
     guild_id: int | None
     config: GuildConfig | None
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What one observer worked out from ``item`` for the others (e.g. the author as a Person)."""
 
 
 Observer = Callable[[Seen[Any]], Awaitable[object] | None]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import discord
 
 from bot.domain.guild_config import MODERATOR_PERMISSIONS
+from bot.events import Seen
 from bot.services.contacts import Person
 
 
@@ -18,20 +19,32 @@ def is_admin(member: discord.Member) -> bool:
 
 def access_permissions(member: discord.Member) -> frozenset[str]:
     """The member's Discord permissions that count for access while no staff role is configured."""
-    perms = member.guild_permissions
+    return _access_permissions(member.guild_permissions)
+
+
+def _access_permissions(perms: discord.Permissions) -> frozenset[str]:
     return frozenset(name for name in MODERATOR_PERMISSIONS if getattr(perms, name))
 
 
 def person(member: discord.Member | discord.User) -> Person:
     if isinstance(member, discord.Member):
+        perms = member.guild_permissions  # computed from every role: read once
         return Person(
             user_id=member.id,
             role_ids=frozenset(role.id for role in member.roles),
             is_bot=member.bot,
-            is_admin=is_admin(member),
-            permissions=access_permissions(member),
+            is_admin=perms.administrator,
+            permissions=_access_permissions(perms),
         )
     return Person(user_id=member.id, is_bot=member.bot)
+
+
+def author(seen: Seen[discord.Message]) -> Person:
+    """The message author as a :class:`Person`, worked out once per event however many observers ask."""
+    found: Person | None = seen.memo.get("author")
+    if found is None:
+        found = seen.memo["author"] = person(seen.item.author)
+    return found
 
 
 async def find_member(bot: discord.Client, guild_id: int, user_id: int) -> discord.Member | None:

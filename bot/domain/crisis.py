@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -119,6 +119,9 @@ _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _SEPARATORS = re.compile(r"[^0-9a-z*]+")
 _REPEATS = re.compile(r"(.)\1+")
+_HAS_LETTER = re.compile(r"[a-z]")
+_PLAIN = re.compile(r"[0-9a-z ]*")
+_LEET_CHAR = re.compile(r"[013457@$]")
 _SHORT_ABBREVIATION = 3
 
 
@@ -129,13 +132,44 @@ def _squeeze(word: str) -> str:
 
 def normalize_words(text: str, *, keep_star: bool = False) -> list[str]:
     """Words of ``text`` casefolded, without accents, format characters, apostrophes or punctuation."""
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").translate(_APOSTROPHES)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    chunks = [chunk.translate(_LEET) if re.search(r"[a-z]", chunk) else chunk for chunk in text.split()]
+    if text.isascii():  # the common case: no format characters, accents or case beyond A-Z to undo
+        text = text.replace("'", "").replace("`", "").lower()  # the ASCII ones of the apostrophes
+    else:
+        text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE)).translate(_COMBINING).casefold()
+    if _LEET_CHAR.search(text):  # leetspeak is undone in chunks with a letter ("z3lfm00rd", not "10")
+        text = " ".join(chunk.translate(_LEET) if _HAS_LETTER.search(chunk) else chunk for chunk in text.split())
     if not keep_star:
-        chunks = [chunk.replace("*", " ") for chunk in chunks]
-    return [_squeeze(word) for word in _SEPARATORS.split(" ".join(chunks)) if word.strip("*")]
+        text = text.replace("*", " ")
+    # Squeezed once for the whole text: a repeat never spans two words (separators are never word characters).
+    text = _squeeze(text)
+    if _PLAIN.fullmatch(text):  # only letters, digits and spaces: the words are what is between the spaces
+        return text.split()
+    return [word for word in _SEPARATORS.split(text) if word.strip("*")]
+
+
+class _DropTable(dict[int, str | None]):
+    """A ``str.translate`` table that drops the characters ``drop`` picks, deciding each character once."""
+
+    def __init__(self, drop: Callable[[str], bool], extra: Iterable[str] = ()) -> None:
+        super().__init__(dict.fromkeys(map(ord, extra)))
+        self._drop = drop
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        kept = None if self._drop(char) else char
+        if len(self) < _MAX_REMEMBERED:
+            self[code] = kept
+        return kept
+
+
+_MAX_REMEMBERED = 50_000
+_INVISIBLE = _DropTable(lambda char: unicodedata.category(char) == "Cf", extra="'’‘`´ʼ")
+_COMBINING = _DropTable(lambda char: unicodedata.combining(char) != 0)
+
+
+def _join(first: str, second: str) -> str:
+    """Two squeezed neighbours written as one word, squeezed ("zelf" + "fmoord" is "zelfmoord")."""
+    return first + second[1:] if first[-1] == second[0] else first + second
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +219,7 @@ class CrisisDetector:
             raise ValueError("max_gap must be 0 or more")
         self.max_gap = max_gap
         self._not_crisis = tuple(tuple(normalize_words(phrase)) for phrase in not_crisis if normalize_words(phrase))
+        self._everyday_firsts = frozenset(phrase[0] for phrase in self._not_crisis)
         self._lists: tuple[tuple[Lang, tuple[Pattern, ...]], ...] = (
             ("nl", _compile_all(phrases_nl)),
             ("en", _compile_all(phrases_en)),
@@ -193,6 +228,11 @@ class CrisisDetector:
         # Each pattern filed under one whole word it needs (its longest): a message only tries the patterns
         # filed under its own words, plus the few made of prefixes alone.
         self._index = tuple(_anchor_index(patterns) for _, patterns in self._lists)
+        # A message can only match when one of its tokens is some pattern's anchor word or starts with the
+        # first stem of a pattern made of prefixes alone: one set and one prefix test turn most messages away.
+        self._anchors = frozenset(stem for anchored, _ in self._index for stem in anchored)
+        lists = zip(self._lists, self._index, strict=True)
+        self._prefix_stems = tuple({patterns[i][0].stem for (_, patterns), (_, loose) in lists for i in loose})
 
     def matches(self, text: str) -> CrisisMatch | None:
         """The first list (Dutch, then English) with a phrase in ``text``, else None."""
@@ -200,8 +240,10 @@ class CrisisDetector:
         if not words:
             return None
         # every word, and every two neighbours written as one ("zelf moord"), computed once per message
-        joined = [_squeeze(first + second) for first, second in itertools.pairwise(words)]
+        joined = [_join(first, second) for first, second in itertools.pairwise(words)]
         tokens = frozenset(words) | frozenset(joined)
+        if self._anchors.isdisjoint(tokens) and not any(token.startswith(self._prefix_stems) for token in tokens):
+            return None
         for (language, patterns), (anchored, unanchored) in zip(self._lists, self._index, strict=True):
             tried = sorted({*unanchored, *(i for token in tokens for i in anchored.get(token, ()))})
             for pattern in (patterns[i] for i in tried):
@@ -211,6 +253,8 @@ class CrisisDetector:
 
     def _without_everyday(self, words: list[str]) -> list[str]:
         """``words`` with every everyday phrase ("zelfmoordlijn", "dood graag") replaced by a neutral word."""
+        if self._everyday_firsts.isdisjoint(words):
+            return words
         for phrase in self._not_crisis:
             size = len(phrase)
             for pos in range(len(words) - size + 1):

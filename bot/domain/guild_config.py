@@ -75,6 +75,36 @@ class GuildConfig(_Strict):
         return {rid for name in names if (rid := getattr(self.roles, name.value)) is not None}
 
 
+class _RoleSets:
+    """A config's role-id sets per group of role names, computed once (asked several times per message)."""
+
+    __slots__ = ("_config", "_sets")
+
+    def __init__(self, config: GuildConfig) -> None:
+        self._config = config
+        self._sets: dict[tuple[RoleName, ...], frozenset[int]] = {}
+
+    def __call__(self, names: tuple[RoleName, ...]) -> frozenset[int]:
+        found = self._sets.get(names)
+        if found is None:
+            found = self._sets[names] = frozenset(self._config.role_ids(names))
+        return found
+
+
+_ROLE_SETS: dict[int, _RoleSets] = {}
+_ROLE_SETS_MAX = 1024
+
+
+def _role_sets(config: GuildConfig) -> _RoleSets:
+    """The cached role sets of this very config object (settings are immutable: a change is a new object)."""
+    sets = _ROLE_SETS.get(id(config))
+    if sets is None or sets._config is not config:
+        if len(_ROLE_SETS) >= _ROLE_SETS_MAX:
+            _ROLE_SETS.clear()
+        sets = _ROLE_SETS[id(config)] = _RoleSets(config)
+    return sets
+
+
 #: Discord permissions that make a member a moderator (or coordinator) while the server has set up no such role.
 MODERATOR_PERMISSIONS = frozenset({"manage_guild", "moderate_members"})
 COORDINATOR_PERMISSIONS = frozenset({"manage_guild"})
@@ -89,14 +119,17 @@ class Access:
     configured, the configured roles and administrators decide. Checked server-side.
     """
 
+    __slots__ = ("_roles", "config")
+
     def __init__(self, config: GuildConfig) -> None:
         self.config = config
+        self._roles = _role_sets(config)
 
-    def _has(self, role_ids: Iterable[int], names: Iterable[RoleName]) -> bool:
-        return not self.config.role_ids(names).isdisjoint(role_ids)
+    def _has(self, role_ids: Iterable[int], names: tuple[RoleName, ...]) -> bool:
+        return not self._roles(names).isdisjoint(role_ids)
 
     def _unset(self, *names: RoleName) -> bool:
-        return not self.config.role_ids(names)
+        return not self._roles(names)
 
     def can_configure(self, role_ids: Iterable[int], is_admin: bool, permissions: Collection[str] = ()) -> bool:
         return self.is_coordinator(role_ids, is_admin, permissions)

@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.checks import require
+from bot.adapters.people import author
 from bot.adapters.replies import escape, interaction_lang, reply
 from bot.adapters.setup_group import move_to_setup, remove_from_setup
 from bot.adapters.tree import UserError
@@ -119,17 +120,19 @@ class AntispamCog(commands.Cog):
             return None
         profile = self.service.guard.cached(message.guild.id)
         if profile is None:
-            return self._on_message_loading(message)
-        return self._judge(profile, message)
+            return self._on_message_loading(seen)
+        return self._judge(profile, seen)
 
-    async def _on_message_loading(self, message: discord.Message) -> None:
-        assert message.guild is not None
-        work = self._judge(await self.service.guard.profile(message.guild.id), message)
+    async def _on_message_loading(self, seen: Seen[discord.Message]) -> None:
+        assert seen.item.guild is not None
+        work = self._judge(await self.service.guard.profile(seen.item.guild.id), seen)
         if work is not None:
             await work
 
-    def _judge(self, profile: GuildProfile, message: discord.Message) -> Awaitable[None] | None:
-        event = message_event(message, profile)
+    def _judge(self, profile: GuildProfile, seen: Seen[discord.Message]) -> Awaitable[None] | None:
+        message = seen.item
+        who = author(seen) if isinstance(message.author, discord.Member) else None
+        event = message_event(message, profile, who)
         if event is None:
             return None
         verdict = self.service.guard.observe_message(profile, event)

@@ -6,23 +6,28 @@ from datetime import datetime
 
 import discord
 
-from bot.adapters.people import is_admin
+from bot.adapters.people import person
 from bot.domain.spam import JoinEvent, MessageEvent
 from bot.services.antispam.guard import GuildProfile
+from bot.services.contacts import Person
 
 EVERYONE_MARKERS = ("@everyone", "@here")
 CHECKED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 
 
-def message_event(message: discord.Message, profile: GuildProfile) -> MessageEvent | None:
-    """The detector's view of a guild message; None for messages it should not see (system, webhooks)."""
+def message_event(message: discord.Message, profile: GuildProfile, who: Person | None = None) -> MessageEvent | None:
+    """The detector's view of a guild message; None for messages it should not see (system, webhooks).
+
+    ``who`` is the author as a Person when the caller has worked it out already (a member's roles and
+    permissions are computed from every role: once per message is enough)."""
     author = message.author
     if message.guild is None or message.webhook_id is not None or message.type not in CHECKED_TYPES:
         return None
     channel = message.channel
     channel_ids = (channel.id, getattr(channel, "parent_id", None) or channel.id)
     if isinstance(author, discord.Member):
-        exempt = profile.is_exempt([role.id for role in author.roles], channel_ids, False) or is_admin(author)
+        who = who or person(author)
+        exempt = profile.is_exempt(who.role_ids, channel_ids, who.is_admin)
         joined_at = author.joined_at
     else:
         exempt = profile.is_exempt((), channel_ids, False)

@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.desk_group import attach_desk_extras
-from bot.adapters.people import person
+from bot.adapters.people import author
 from bot.adapters.setup_group import move_to_setup
 from bot.domain.guild_config import Access, GuildConfig
 from bot.events import Seen, events_of
@@ -60,20 +60,21 @@ class DeskCog(commands.Cog):
         if message.author.bot or message.type not in (discord.MessageType.default, discord.MessageType.reply):
             return None
         if message.guild is None or seen.config is None:
-            return self._handle(message)
-        if self._in_desk_thread(message, seen.config) or self._mentions_outreacher(message, seen.config):
-            return self._handle(message)
-        if self._youth_in_crisis(message, seen.config):
+            return self._handle(seen)
+        if self._in_desk_thread(message, seen.config) or self._mentions_outreacher(seen, seen.config):
+            return self._handle(seen)
+        if self._youth_in_crisis(seen, seen.config):
             return self._public_crisis(message)
         return None
 
-    def _youth_in_crisis(self, message: discord.Message, config: GuildConfig) -> bool:
+    def _youth_in_crisis(self, seen: Seen[discord.Message], config: GuildConfig) -> bool:
         """Crisis words from a youth in a server channel (staff quoting a phrase is not a crisis)."""
+        message = seen.item
         if not isinstance(message.author, discord.Member) or not self.service.youth.core.hours.is_crisis(
             message.content
         ):
             return False
-        who = person(message.author)
+        who = author(seen)
         return Access(config).is_youth(who.role_ids, who.is_admin, who.is_bot, who.permissions)
 
     async def _public_crisis(self, message: discord.Message) -> None:
@@ -85,7 +86,8 @@ class DeskCog(commands.Cog):
         except Exception:
             log.exception("desk could not answer crisis words in a channel")
 
-    async def _handle(self, message: discord.Message) -> None:
+    async def _handle(self, seen: Seen[discord.Message]) -> None:
+        message = seen.item
         attachments = [a.url for a in message.attachments]
         try:
             if message.guild is None:
@@ -98,7 +100,7 @@ class DeskCog(commands.Cog):
                 await self.service.staff.on_thread_message(
                     guild_id, message.channel.id, message.id, message.author.id, message.content, attachments
                 )
-            elif self._mentions_outreacher(message, await self.runtime.guild_config(guild_id)):
+            elif self._mentions_outreacher(seen, await self.runtime.guild_config(guild_id)):
                 await self.service.youth.on_mention(message.guild.id, message.author.id, message.channel.id, message.id)
         except Exception:
             log.exception("desk could not handle a message")
@@ -112,14 +114,14 @@ class DeskCog(commands.Cog):
         return isinstance(channel, discord.Thread) and desk is not None and channel.parent_id == desk
 
     @staticmethod
-    def _mentions_outreacher(message: discord.Message, config: GuildConfig) -> bool:
-        assert message.guild is not None
-        if not isinstance(message.author, discord.Member):
-            return False
+    def _mentions_outreacher(seen: Seen[discord.Message], config: GuildConfig) -> bool:
+        message = seen.item
         role = config.roles.outreacher
-        if role is None:
+        if role is None or not isinstance(message.author, discord.Member):
             return False
-        who = person(message.author)
+        if not message.raw_role_mentions and not message.mentions:
+            return False
+        who = author(seen)
         if not Access(config).is_youth(who.role_ids, who.is_admin, who.is_bot, who.permissions):
             return False
         if role in message.raw_role_mentions:

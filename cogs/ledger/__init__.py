@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot.adapters.alerts import send_alert
 from bot.adapters.checks import require
-from bot.adapters.people import person
+from bot.adapters.people import author, person
 from bot.adapters.replies import NO_PINGS, interaction_lang, reply
 from bot.adapters.tree import UserError
 from bot.domain.ledger import ContactKind, PlaceType
@@ -74,7 +74,7 @@ class LedgerCog(commands.Cog):
             or message.type not in (discord.MessageType.default, discord.MessageType.reply)
         ):
             return None
-        who = person(message.author)
+        who = author(seen)
         if seen.config is None:  # settings not in memory yet: read them first
             return self.service.observe_message(message.guild.id, channel.id, channel.category_id, who)
         return self.service.observe_message_with(seen.config, message.guild.id, channel.id, channel.category_id, who)

@@ -173,3 +173,28 @@ def test_format_help_lines() -> None:
         "• **Awel** 102 (16-22): For youths."
     )
     assert format_help_lines(lines[1:], "nl") == "• **Awel** 102 (16-22): Voor jongeren."
+
+
+def test_the_ascii_fast_path_reads_words_exactly_as_the_full_unicode_path() -> None:
+    """Plain ASCII text skips the Unicode steps; a zero-width space (removed there) forces the full path."""
+    import random
+
+    from bot.domain.crisis import normalize_words
+
+    rng = random.Random(13)
+    alphabet = "abcdeooooz Z3lfM00rd*'`-_.,!?10 kms  DOOD\t\n@$4"
+    for _ in range(2_000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
+        for keep_star in (False, True):
+            assert normalize_words(text, keep_star=keep_star) == normalize_words(text + "\u200b", keep_star=keep_star)
+
+
+def test_the_quick_rejection_never_hides_a_phrase() -> None:
+    """Every default phrase, alone or inside chat, still matches after the anchor/prefix pre-check."""
+    from bot.domain.crisis import DEFAULT_PHRASES_EN, DEFAULT_PHRASES_NL, CrisisDetector
+
+    detector = CrisisDetector()
+    for phrase in (*DEFAULT_PHRASES_NL, *DEFAULT_PHRASES_EN):
+        text = phrase.replace("*", "en")
+        assert detector.matches(text) is not None, phrase
+        assert detector.matches(f"haha ok maar {text} echt") is not None, phrase
