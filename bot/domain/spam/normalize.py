@@ -102,6 +102,7 @@ _EMOJI = re.compile(
 _EDGE_PUNCT = string.punctuation + "¡¿«»“”„‘’‚…·•–—"
 _NON_WORD = re.compile(r"[\W_]+")
 _REPEATS = re.compile(r"(.)\1{2,}")
+_PLAIN_WORDS = re.compile(r"[a-z \t\n\r\f\v]*")
 _LEADING_DIGITS = re.compile(r"^\d{2,}")
 _TRAILING_DIGITS = re.compile(r"\d{2,}$")
 
@@ -227,6 +228,13 @@ def _url_key(raw: str) -> str | None:
 
 
 def _skeleton(body: str, links: tuple[str, ...]) -> str:
+    if not links and _PLAIN_WORDS.fullmatch(body):  # the common case: lowercase words and spaces only
+        return _REPEATS.sub(r"\1\1", " ".join(body.split()))[:MAX_SKELETON]
+    return _skeleton_of_tokens(body, links)
+
+
+def _skeleton_of_tokens(body: str, links: tuple[str, ...]) -> str:
+    """The skeleton built token by token (numbers, leet, punctuation and links taken into account)."""
     if not body.isascii():
         body = "".join(c for c in unicodedata.normalize("NFKD", body) if not unicodedata.combining(c))
     words: list[str] = []

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from bot.domain.spam.confusables import confusable_table, registered_domain
-from bot.domain.spam.normalize import INVITE_KEY, count_emoji, link_keys, normalize, similarity, skeleton
+from bot.domain.spam.normalize import (
+    INVITE_KEY,
+    _skeleton,
+    _skeleton_of_tokens,
+    count_emoji,
+    link_keys,
+    normalize,
+    similarity,
+    skeleton,
+)
 
 
 @pytest.mark.parametrize(
@@ -158,3 +169,10 @@ def test_similarity_of_variants_and_of_unrelated_text() -> None:
     assert similarity(base, skeleton("does anyone know when the office hours start tomorrow?")) < 0.2
     assert similarity(skeleton("hahaha"), skeleton("wie wil er morgen fortnite spelen")) < 0.1
     assert similarity("", "") == 1.0
+
+
+def test_the_plain_words_fast_path_builds_the_same_skeleton_as_the_token_path() -> None:
+    rng = random.Random(5)
+    for _ in range(2_000):
+        body = "".join(rng.choices("abcoooeeez  \n\t", k=rng.randint(0, 60)))
+        assert _skeleton(body, ()) == _skeleton_of_tokens(body, ())
