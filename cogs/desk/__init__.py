@@ -48,6 +48,7 @@ class DeskCog(commands.Cog):
         hub = events_of(self.bot)
         hub.observe("message", self.on_message)
         hub.observe("member_join", self.on_member_join)
+        self.service.youth.resume()  # DMs an earlier run kept during a database outage go to the team now
 
     async def cog_unload(self) -> None:
         hub = events_of(self.bot)

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.db.models import DeskConversation
@@ -19,6 +19,7 @@ from bot.domain.desk import ConversationStatus, Msg, YouthDecision, msg, welcome
 from bot.domain.desk.config import is_stop
 from bot.services.desk.core import DeskCore
 from bot.services.desk.port import Button, MemberInfo
+from bot.services.desk.spool import SPOOL_FILE, OutageSpool, Progress, Waiting
 from bot.services.desk.store import new_conversation, put_state, state_of
 from bot.services.desk.text import MAX_MESSAGE, MENTION_ROOM, UiKeys, pack
 
@@ -26,27 +27,7 @@ log = logging.getLogger("happymood.desk")
 
 STORAGE_WAIT_SECONDS = 3.0  # how long a youth's first answer may wait for the database
 RETRY_SECONDS = 5.0  # how often waiting DMs are retried when no new DM arrives
-WAITING_MAX = 1000  # DMs kept in memory while the database is away (oldest kept; newer ones logged at ERROR)
-
-
-@dataclass
-class Progress:
-    """How far one DM got, so a retry after an outage does only what is still missing (nothing doubled)."""
-
-    answered: bool = False
-    relayed: bool = False
-    counted: bool = False
-
-
-@dataclass
-class Waiting:
-    """A DM that arrived while the database was away: replayed in order once it is back."""
-
-    user_id: int
-    text: str
-    attachments: tuple[str, ...]
-    at: datetime
-    progress: Progress = field(default_factory=Progress)
+WAITING_MAX = 1000  # DMs kept while the database is away (oldest kept; newer ones logged at ERROR)
 
 
 @dataclass(frozen=True)
@@ -60,7 +41,9 @@ class YouthDesk:
     def __init__(self, core: DeskCore) -> None:
         self.core = core
         self._last_welcome: dict[int, datetime] = {}  # guild -> last channel welcome (in memory: a courtesy limit)
-        self._waiting: deque[Waiting] = deque()
+        # The waiting line lives in memory and, for a restart during an outage, in a file in the data dir.
+        self._spool = OutageSpool(core.shared.settings.general.data_dir / SPOOL_FILE)
+        self._waiting: deque[Waiting] = deque(self._spool.load())
         self._replay_lock = asyncio.Lock()
         self._retry: asyncio.Task[None] | None = None
         self._desk_gone_reported: dict[int, datetime] = {}  # guild -> last mod-log report (a courtesy limit)
@@ -112,7 +95,12 @@ class YouthDesk:
             log.error("desk: outage queue full, a youth's DM could not be kept", extra={"waiting": len(self._waiting)})
             return
         self._waiting.append(Waiting(user_id, text, tuple(attachments), self.core.now(), progress))
-        if self._retry is None or self._retry.done():
+        self._spool.save(self._waiting)
+        self.resume()
+
+    def resume(self) -> None:
+        """Keep retrying the waiting DMs until they reach the team (at start-up: those of an earlier run)."""
+        if self._waiting and (self._retry is None or self._retry.done()):
             self._retry = asyncio.create_task(self._retry_until_delivered())
 
     async def _retry_until_delivered(self) -> None:
@@ -143,8 +131,10 @@ class YouthDesk:
                         await self._on_dm(item.user_id, item.text, item.attachments, item.progress, during=item.at)
                 except Exception:
                     log.error("desk: storage still unavailable, %d DM(s) waiting", len(self._waiting))
+                    self._spool.save(self._waiting)  # how far the first one got
                     break
                 self._waiting.popleft()
+                self._spool.save(self._waiting)
                 done += 1
         return done
 

@@ -4,12 +4,16 @@ reaches the team in order, counted once, as soon as storage is back."""
 from __future__ import annotations
 
 import asyncio
+import stat
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.domain.guild_config import GuildConfig
 from bot.services.desk import youth as youth_module
+from bot.services.desk.spool import SPOOL_FILE
+from bot.services.desk.youth import YouthDesk
 
 from .conftest import DESK, GUILD, OTHER, YOUTH, DeskWorld, count_contacts
 
@@ -106,3 +110,55 @@ async def test_a_deleted_staff_desk_gives_the_youth_the_help_lines_and_tells_the
         assert "1813" in answer and "niet bereiken" in answer  # honest, with the help lines
     reports = [p for p in desk.port.posts if p.channel == mod_log]
     assert len(reports) == 1 and "bestaat niet meer" in reports[0].text  # told once, not per message
+
+
+def spool_file(desk: DeskWorld) -> Path:
+    return desk.runtime.settings.general.data_dir / SPOOL_FILE
+
+
+async def test_a_restart_during_an_outage_loses_no_dm_and_answers_nobody_twice(
+    desk: DeskWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(youth_module, "STORAGE_WAIT_SECONDS", 0.2)
+    counted = count_contacts(desk, monkeypatch)
+    with monkeypatch.context() as outage:
+        break_storage(desk, outage)
+        await desk.youth_writes(CRISIS)
+        await desk.youth_writes("hallo?", user=OTHER)
+    answered = {user: len(desk.port.dms_to(user)) for user in (YOUTH, OTHER)}
+    on_disk = spool_file(desk)
+    assert on_disk.exists() and stat.S_IMODE(on_disk.stat().st_mode) == 0o600  # the bot's own user only
+
+    # The process dies before storage is back; the next one starts with the same data dir.
+    restarted = YouthDesk(desk.service.core)
+    assert restarted.waiting == 2
+    assert await restarted.replay() == 2
+    assert {user: len(desk.port.dms_to(user)) for user in (YOUTH, OTHER)} == answered  # nobody answered twice
+    assert counted == [YOUTH, OTHER]  # each DM counted once
+    row = await restarted.core.store.conversation(GUILD, YOUTH)
+    assert row is not None and row.thread_id is not None
+    assert "ik wil niet meer leven" in "\n".join(desk.port.in_thread(row.thread_id))
+    assert not on_disk.exists()  # nothing of a youth's words stays on disk once the team has them
+
+
+async def test_a_damaged_queue_file_is_set_aside_not_deleted_and_the_desk_starts(desk: DeskWorld) -> None:
+    spool_file(desk).write_text("{not json", encoding="utf-8")
+    assert YouthDesk(desk.service.core).waiting == 0
+    assert spool_file(desk).with_suffix(".damaged").read_text(encoding="utf-8") == "{not json"
+    await desk.youth_writes("hallo")
+    assert "welkom bij Happy Mood" in desk.port.dms_to(YOUTH)[0]
+
+
+async def test_an_unwritable_data_dir_keeps_the_line_in_memory(
+    desk: DeskWorld, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(youth_module, "STORAGE_WAIT_SECONDS", 0.2)
+    blocker = desk.runtime.settings.general.data_dir / "not-a-dir"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setattr(desk.service.youth._spool, "path", blocker / SPOOL_FILE)  # its parent is a file
+    with monkeypatch.context() as outage:
+        break_storage(desk, outage)
+        await desk.youth_writes(CRISIS)
+    assert desk.service.youth.waiting == 1
+    assert "kept in memory only" in caplog.text
+    assert await desk.service.youth.replay() == 1
