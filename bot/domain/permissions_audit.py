@@ -38,6 +38,9 @@ PERMISSION_KEYS: Mapping[str, str] = {
         "create_instant_invite",
         "mention_everyone",
         "view_audit_log",
+        "connect",
+        "speak",
+        "move_members",
     )
 }
 #: discord.py's other names for the same bits.
@@ -56,6 +59,9 @@ class Feature(StrEnum):
     desk = "desk"
     welcome = "welcome"
     automod = "automod"
+    ledger = "ledger"
+    sessions = "sessions"
+    study = "study"
 
 
 @dataclass(frozen=True)
@@ -63,25 +69,58 @@ class Requirement:
     feature: Feature
     permissions: frozenset[str]
     channel_role: str | None = None  # a configured channel name (``mod_log``); None = guild-wide
+    only_with_ban: bool = False  # needed only where the anti-spam settings ban (``needs_ban``)
 
 
-def _req(feature: Feature, perms: str, channel: str | None = None) -> Requirement:
-    return Requirement(feature, frozenset(perms.split()), channel)
+def _req(feature: Feature, perms: str, channel: str | None = None, *, only_with_ban: bool = False) -> Requirement:
+    return Requirement(feature, frozenset(perms.split()), channel, only_with_ban)
 
 
+#: The one table of what the bot needs, per feature: the audit (``/setup check``) compares a guild against it,
+#: the invite URL asks for its union (:func:`invite_permissions`), and :data:`STEP_PERMISSION` names, from it,
+#: what a refused anti-spam step needs.
 REQUIREMENTS: tuple[Requirement, ...] = (
     _req(Feature.core, "view_channel send_messages embed_links read_message_history", "mod_log"),
     _req(Feature.core, "view_channel send_messages embed_links", "announcements"),
     _req(Feature.antispam, "manage_messages moderate_members read_message_history"),
-    _req(Feature.lockdown, "manage_roles manage_channels manage_guild"),
+    _req(Feature.antispam, "ban_members", only_with_ban=True),
+    # A lockdown denies @everyone these in every channel; Discord lets a bot deny only what it holds itself.
+    _req(
+        Feature.lockdown,
+        "manage_roles manage_channels manage_guild send_messages send_messages_in_threads"
+        " create_public_threads create_private_threads add_reactions create_instant_invite",
+    ),
     _req(Feature.automod, "manage_guild"),
     _req(
         Feature.desk,
-        "view_channel send_messages create_private_threads send_messages_in_threads manage_threads",
+        "view_channel send_messages create_private_threads send_messages_in_threads manage_threads add_reactions",
         "staff_desk",
     ),
     _req(Feature.welcome, "view_channel send_messages embed_links", "welcome"),
+    _req(Feature.ledger, "view_channel send_messages attach_files", "coordinators"),  # the reports with charts
+    _req(Feature.sessions, "manage_events"),  # each safe space is a Discord event
+    _req(Feature.study, "manage_channels connect speak move_members"),  # the voice rooms of study moments
 )
+
+
+def invite_permissions() -> frozenset[str]:
+    """Every permission some feature needs: what the invite URL asks for, nothing more."""
+    return frozenset().union(*(req.permissions for req in REQUIREMENTS))
+
+
+#: Which permission a refused anti-spam step needs (what the alert tells the team to grant).
+STEP_PERMISSION: Mapping[str, str] = {
+    "role": "manage_roles",
+    "overwrite": "manage_roles",
+    "invites_dms": "manage_guild",
+    "slowmode": "manage_channels",
+    "delete": "manage_messages",
+    "timeout": "moderate_members",
+    "untimeout": "moderate_members",
+    "ban": "ban_members",
+    "alert": "send_messages",
+    "automod": "manage_guild",
+}
 
 
 @dataclass(frozen=True)
@@ -108,9 +147,7 @@ class GuildSnapshot:
 def audit(snapshot: GuildSnapshot) -> list[Finding]:
     """Every missing permission and every role the bot cannot manage, with what to change."""
     findings: list[Finding] = []
-    guild_needs = [r for r in REQUIREMENTS if r.channel_role is None]
-    if snapshot.needs_ban:
-        guild_needs.append(_req(Feature.antispam, "ban_members"))
+    guild_needs = [r for r in REQUIREMENTS if r.channel_role is None and (snapshot.needs_ban or not r.only_with_ban)]
     if "administrator" not in snapshot.guild_permissions:
         for req in guild_needs:
             for perm in sorted(req.permissions - snapshot.guild_permissions):

@@ -19,6 +19,7 @@ from bot.adapters.people import author
 from bot.adapters.replies import escape, interaction_lang, reply
 from bot.adapters.setup_group import move_to_setup, remove_from_setup
 from bot.adapters.tree import UserError
+from bot.domain.permissions_audit import STEP_PERMISSION
 from bot.domain.spam.events import JoinEvent
 from bot.events import Observer, Seen, events_of
 from bot.i18n import lang_for
@@ -33,7 +34,6 @@ from bot.services.antispam.options import (
     parse_setting,
     threshold_change,
 )
-from bot.services.antispam.port import STEP_PERMISSION
 from bot.services.guild_settings import InvalidSetting
 from cogs.antispam._automod import install
 from cogs.antispam._events import join_event, message_event

@@ -5,12 +5,23 @@ from typing import Any
 import discord
 
 from bot.adapters.audit import render
-from bot.domain.permissions_audit import PERMISSION_KEYS, REQUIREMENTS, Feature, GuildSnapshot, audit, permission_key
+from bot.domain.permissions_audit import (
+    PERMISSION_KEYS,
+    REQUIREMENTS,
+    STEP_PERMISSION,
+    Feature,
+    GuildSnapshot,
+    audit,
+    invite_permissions,
+    permission_key,
+)
 from bot.i18n import LANGUAGES, I18n
 
-ALL_GUILD = frozenset(
-    ["manage_messages", "moderate_members", "read_message_history", "manage_roles", "manage_channels", "manage_guild"]
-)
+ALL_GUILD = frozenset([
+    "manage_messages", "moderate_members", "read_message_history", "manage_roles", "manage_channels", "manage_guild",
+    "send_messages", "send_messages_in_threads", "create_public_threads", "create_private_threads", "add_reactions",
+    "create_instant_invite", "manage_events", "connect", "speak", "move_members",
+])  # fmt: skip
 CHAN = frozenset(["view_channel", "send_messages", "embed_links", "read_message_history"])
 
 
@@ -70,11 +81,10 @@ def test_role_order_and_deleted_channels_and_ban() -> None:
 
 def _named_flags() -> set[str]:
     """Every permission flag the bot can name: what it needs, what a refused step needs, who counts before setup."""
-    from bot.services.antispam.port import STEP_PERMISSION
     from cogs.setup import ACCESS_PERMISSIONS
 
     needed = {perm for req in REQUIREMENTS for perm in req.permissions}
-    return needed | set(STEP_PERMISSION.values()) | {"ban_members"} | set(ACCESS_PERMISSIONS)
+    return needed | set(STEP_PERMISSION.values()) | set(ACCESS_PERMISSIONS)
 
 
 def test_every_permission_the_bot_names_has_a_human_name_in_both_languages() -> None:
@@ -102,3 +112,32 @@ def test_the_audit_report_names_permissions_as_people_read_them() -> None:
     dutch, english = render(runtime, findings, "nl"), render(runtime, findings, "en")
     assert "**Leden een time-out geven**" in dutch and "**Timeout Members**" in english
     assert "moderate_members" not in dutch + english
+
+
+# ------------------------------------------------------------------------------ one table for every use
+
+
+def test_the_invite_asks_for_exactly_what_the_features_need() -> None:
+    """The invite URL's permissions are the table's union (nothing the audit would not ask for, nothing less)."""
+    from bot.adapters.invite import REQUIRED
+
+    assert REQUIRED.value == discord.Permissions(**dict.fromkeys(invite_permissions(), True)).value
+    # What the bot asked for before the table was one: a change here is a deliberate one.
+    assert set(invite_permissions()) == {
+        "view_channel", "send_messages", "send_messages_in_threads", "create_private_threads",
+        "create_public_threads", "manage_threads", "embed_links", "attach_files", "read_message_history",
+        "manage_messages", "manage_channels", "manage_roles", "manage_guild", "moderate_members", "ban_members",
+        "manage_events", "create_instant_invite", "add_reactions", "connect", "speak", "move_members",
+    }  # fmt: skip
+
+
+def test_every_step_permission_is_one_the_antispam_features_require() -> None:
+    antispam = {Feature.antispam, Feature.lockdown, Feature.automod, Feature.core}
+    needed = {perm for req in REQUIREMENTS if req.feature in antispam for perm in req.permissions}
+    assert set(STEP_PERMISSION.values()) <= needed
+
+
+def test_ban_is_asked_of_a_guild_only_where_the_settings_ban() -> None:
+    without = audit(snap(guild_permissions=ALL_GUILD - {"ban_members"}))
+    with_ban = audit(replace(snap(guild_permissions=ALL_GUILD - {"ban_members"}), needs_ban=True))
+    assert without == [] and [f.params["perm"] for f in with_ban] == ["ban_members"]

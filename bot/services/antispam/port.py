@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.domain.permissions_audit import STEP_PERMISSION
+
 # The permissions a lockdown takes from @everyone (Discord's bit values).
 CREATE_INSTANT_INVITE = 1 << 0
 ADD_REACTIONS = 1 << 6
@@ -26,20 +28,6 @@ LOCK_BITS = (
     | ADD_REACTIONS
     | CREATE_INSTANT_INVITE
 )
-
-STEP_PERMISSION = {
-    "role": "manage_roles",
-    "overwrite": "manage_roles",
-    "invites_dms": "manage_guild",
-    "slowmode": "manage_channels",
-    "delete": "manage_messages",
-    "timeout": "moderate_members",
-    "untimeout": "moderate_members",
-    "ban": "ban_members",
-    "alert": "send_messages",
-    "automod": "manage_guild",
-}
-"""Which permission a refused step needs (what the alert tells the team to grant)."""
 
 
 class Blocked(Exception):
