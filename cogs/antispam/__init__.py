@@ -338,7 +338,7 @@ async def setup(bot: commands.Bot) -> None:
     runtime.on_close(service.close)
     runtime.scheduler.register(QUIET, service.on_quiet)
     runtime.scheduler.register(RENEW, service.on_renew)
-    runtime.scheduler.register(MORNING, service.on_morning)
+    runtime.scheduler.register(MORNING, service.alerts.on_morning)
     runtime.scheduler.register(PURGE, service.on_purge)
     bot.add_dynamic_items(IncidentButton)
     cog = AntispamCog(bot, runtime, service)

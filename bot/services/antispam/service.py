@@ -23,37 +23,25 @@ from bot.domain.spam import JoinEvent, MessageEvent, Verdict, VerdictKind
 from bot.domain.spam.quiet import quiet_at
 from bot.scheduling import Job
 from bot.services.antispam import lockdown
+from bot.services.antispam.actions import CleanupActions
+from bot.services.antispam.alerts import Alerts, job_key
 from bot.services.antispam.batcher import Batch, Batcher, Owner
 from bot.services.antispam.guard import Guard, GuildProfile
-from bot.services.antispam.port import AlertMessage, Blocked, GuildPort, GuildState, blocked_entry
-from bot.services.antispam.report import IncidentView, Reporter
+from bot.services.antispam.port import Blocked, GuildPort, GuildState, blocked_entry
+from bot.services.antispam.report import IncidentView
 from bot.services.antispam.settings import SECTION, AntispamSettings, section_defaults
 from bot.services.antispam.store import AntispamStore, OffenderAction
 
 log = logging.getLogger("happymood.antispam")
 
-QUIET, RENEW, MORNING, PURGE = "antispam.quiet", "antispam.renew", "antispam.morning", "antispam.purge"
+QUIET, RENEW, PURGE = "antispam.quiet", "antispam.renew", "antispam.purge"
 PURGE_EVERY = timedelta(days=1)
-BULK_MAX = 100
-BULK_MAX_AGE = timedelta(days=14) - timedelta(minutes=5)
-DISCORD_EPOCH_MS = 1_420_070_400_000
 MAX_TRACKED_ACCOUNTS = 5_000
-TIMEOUT_CONCURRENCY = 8
 ALERT_SETTLE_SECONDS = 1.0
 ALERT_FOLD_SECONDS = 1.5
 """A young account's own alert waits this long: when a raid starts meanwhile it is folded into the raid's."""
-ALERT_REFRESH_SECONDS = 2.0
-"""An active incident's alert is edited at most this often as the attack grows."""
 
 PortFactory = Callable[[int], GuildPort | None]
-
-
-def _snowflake_at(at: datetime) -> int:
-    return max(0, int(at.timestamp() * 1000) - DISCORD_EPOCH_MS) << 22
-
-
-def _key(kind: str, guild_id: int) -> str:
-    return f"{kind}:{guild_id}"
 
 
 @dataclass
@@ -78,14 +66,15 @@ class AntispamService:
         self.store = AntispamStore(core.db)
         self.guard = Guard(self._load)
         core.guild_settings.subscribe(self._settings_changed)
-        self.report = Reporter(core.i18n)
         self._ports = ports
         self._window = window
+        self.alerts = Alerts(core, self.store, ports, self.settings, self._spawn)
+        self.report = self.alerts.report
+        self.actions = CleanupActions(self.store, core.clock, self._reason)
         #: Drops a raid/spam newcomer's contacts from the ledger (set by :func:`bot.wiring.wire`).
         self.not_a_youth: Callable[[int, int, datetime | None], Awaitable[int]] | None = None
         self._guilds: dict[int, _Guild] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._refreshing: set[int] = set()
 
     # ------------------------------------------------------------------ settings
     async def _load(self, guild_id: int) -> tuple[AntispamSettings, GuildConfig]:
@@ -170,7 +159,7 @@ class AntispamService:
             action = settings.action if young else "timeout"
             minutes = settings.timeout_minutes if young else settings.member_timeout_minutes
             if settings.is_night(event.at):
-                await self._schedule_morning(gid, settings, event.at)
+                await self.alerts.schedule_morning(gid, settings, event.at)
         if raid or young:
             # Raid accounts (those that joined in the burst, posting or not) and fresh spammers are no youths.
             burst = profile.detector.join_burst_accounts(event.at) if verdict.is_new_raid else frozenset()
@@ -215,27 +204,12 @@ class AntispamService:
         await st.batcher.idle(ALERT_SETTLE_SECONDS)
         raid = st.incident_id
         if raid is None or raid == incident_id:
-            await self._post_alert(gid, incident_id)
+            await self.alerts.post(gid, incident_id)
             return
         moved = await self.store.fold_incident(incident_id, raid)
         for uid in moved:
             self._remember(st, uid, raid)
-        self._touch_alert(gid, raid)
-
-    def _touch_alert(self, gid: int, incident_id: int) -> None:
-        """Edit the incident's alert soon (at most every ``ALERT_REFRESH_SECONDS``) as the attack grows."""
-        if incident_id in self._refreshing:
-            return
-        self._refreshing.add(incident_id)
-
-        async def later() -> None:
-            try:
-                await asyncio.sleep(ALERT_REFRESH_SECONDS)
-            finally:
-                self._refreshing.discard(incident_id)
-            await self._refresh_alert(gid, incident_id)
-
-        self._spawn(later())
+        self.alerts.touch(gid, raid)
 
     @staticmethod
     def _remember(st: _Guild, user_id: int, incident_id: int) -> None:
@@ -315,15 +289,15 @@ class AntispamService:
         payload = {"incident_id": incident_id}
         if not incident.keep_locked:
             due = quiet_at((at,), settings.quiet_minutes)
-            await self.core.scheduler.schedule(QUIET, due, payload, key=_key(QUIET, gid), guild_id=gid)
+            await self.core.scheduler.schedule(QUIET, due, payload, key=job_key(QUIET, gid), guild_id=gid)
         found = await self.store.lockdown(incident_id)
         if found is not None and found[1].paused_until is not None:
             due = self.clock.now() + lockdown.RENEW_EVERY
-            await self.core.scheduler.schedule(RENEW, due, payload, key=_key(RENEW, gid), guild_id=gid)
+            await self.core.scheduler.schedule(RENEW, due, payload, key=job_key(RENEW, gid), guild_id=gid)
         if incident.night:
-            await self._schedule_morning(gid, settings, at)
+            await self.alerts.schedule_morning(gid, settings, at)
         await self._state(gid).batcher.idle(ALERT_SETTLE_SECONDS)
-        await self._post_alert(gid, incident_id)
+        await self.alerts.post(gid, incident_id)
 
     async def manual_lockdown(self, gid: int, user_id: int) -> tuple[int, bool]:
         """``/lockdown on``: the same pipeline, with the bot's permissions; stays until someone unlocks."""
@@ -367,16 +341,11 @@ class AntispamService:
             await self.store.add_blocked(active, [blocked_entry(b) for b in blocked])
             st.incident_id = None
             self.guard.end_raid(gid)
-            await self.core.scheduler.cancel(key=_key(QUIET, gid))
-            await self.core.scheduler.cancel(key=_key(RENEW, gid))
+            await self.core.scheduler.cancel(key=job_key(QUIET, gid))
+            await self.core.scheduler.cancel(key=job_key(RENEW, gid))
         log.info("lockdown lifted", extra={"guild_id": gid, "incident_id": active, "by": by})
-        await self._refresh_alert(gid, active, ended_by_user=user_id)
-        incident = await self.store.incident(active)
-        port = self._port(gid)
-        if incident is not None and port is not None:
-            settings = await self.settings(gid)
-            note = self.report.unlock_note(await self._lang(gid), incident, settings)
-            await port.post(note, channel_id=incident.alert_channel_id)
+        await self.alerts.refresh(gid, active, ended_by_user=user_id)
+        await self.alerts.unlock_note(gid, active)
         return active
 
     async def _restore(self, gid: int, incident_id: int) -> list[Blocked]:
@@ -396,8 +365,8 @@ class AntispamService:
         if incident is None or incident.status != "active" or incident.kind not in ("raid", "manual"):
             return False
         await self.store.update_incident(incident_id, keep_locked=True)
-        await self.core.scheduler.cancel(key=_key(QUIET, incident.guild_id))
-        await self._refresh_alert(incident.guild_id, incident_id)
+        await self.core.scheduler.cancel(key=job_key(QUIET, incident.guild_id))
+        await self.alerts.refresh(incident.guild_id, incident_id)
         return True
 
     async def ban_flagged(self, incident_id: int) -> int:
@@ -411,7 +380,7 @@ class AntispamService:
             return 0
         banned = await port.ban(targets, await self._reason(incident.guild_id, "ban", id=incident_id))
         await self.store.set_offender_status(incident_id, {uid: "applied" for uid in banned}, action="ban")
-        await self._refresh_alert(incident.guild_id, incident_id)
+        await self.alerts.refresh(incident.guild_id, incident_id)
         return len(banned)
 
     async def undo_timeouts(self, incident_id: int) -> int:
@@ -431,12 +400,12 @@ class AntispamService:
             await port.timeout(uid, None, reason)
             self.guard.forget(gid, uid)
         await self.store.set_offender_status(incident_id, dict.fromkeys(targets, "undone"))
-        await self._refresh_alert(gid, incident_id)
+        await self.alerts.refresh(gid, incident_id)
         return len(targets)
 
     async def status(self, gid: int) -> IncidentView | None:
         active = await self._active_id(gid)
-        return None if active is None else await self._view(active)
+        return None if active is None else await self.alerts.view(active)
 
     # ------------------------------------------------------------------ batches: deletions and accounts
     async def _flush(self, gid: int, batch: Batch) -> None:
@@ -445,7 +414,9 @@ class AntispamService:
         if port is None:
             return
         st = self._state(gid)
-        refused, acted = await asyncio.gather(self._delete(port, batch.deletes), self._act(port, gid, batch.offenders))
+        refused, acted = await asyncio.gather(
+            self.actions.delete(port, batch.deletes), self.actions.act(port, gid, batch.offenders)
+        )
         if st.incident_id is None and any(owner[0] == "raid" for owner in batch.counts):
             async with st.lock:  # the raid's incident is being recorded right now
                 pass
@@ -453,14 +424,14 @@ class AntispamService:
         await self.store.add_progress(progress)
         grown = {a.incident_id for a in batch.offenders} | set(progress)
         if st.incident_id is not None and st.incident_id in grown:
-            self._touch_alert(gid, st.incident_id)
+            self.alerts.touch(gid, st.incident_id)
         blocked = dict(acted)
         for incident in progress or ([st.incident_id] if st.incident_id else []):
             blocked.setdefault(incident, []).extend(blocked_entry(exc) for exc in refused)
         for incident, entries in blocked.items():
             await self.store.add_blocked(incident, entries)
         for incident in sorted(batch.alerts):
-            await self._post_alert(gid, incident)
+            await self.alerts.post(gid, incident)
 
     @staticmethod
     def _progress(st: _Guild, batch: Batch) -> dict[int, tuple[int, datetime | None]]:
@@ -476,115 +447,7 @@ class AntispamService:
             progress[incident] = (count + n, latest)
         return progress
 
-    async def _delete(self, port: GuildPort, deletes: dict[int, set[int]]) -> list[Blocked]:
-        """Bulk delete per channel (≤ 100 a call); single deletes for one message or one too old to bulk."""
-        oldest_bulk = _snowflake_at(self.clock.now() - BULK_MAX_AGE)
-        reason = await self._reason(port.guild_id, "spam")
-
-        async def channel(channel_id: int, ids: list[int]) -> None:
-            old = [i for i in ids if i < oldest_bulk]
-            recent = [i for i in ids if i >= oldest_bulk]
-            for start in range(0, len(recent), BULK_MAX):
-                await port.delete_messages(channel_id, recent[start : start + BULK_MAX], reason)
-            for message_id in old:
-                await port.delete_messages(channel_id, [message_id], reason)
-
-        results = await asyncio.gather(
-            *(channel(cid, sorted(ids)) for cid, ids in deletes.items()), return_exceptions=True
-        )
-        blocked = [r for r in results if isinstance(r, Blocked)]
-        for r in results:
-            if isinstance(r, BaseException) and not isinstance(r, Blocked):
-                log.error("anti-spam delete failed", exc_info=r)
-        return blocked
-
-    async def _act(self, port: GuildPort, gid: int, actions: list[OffenderAction]) -> dict[int, list[dict[str, Any]]]:
-        """Record the accounts as pending, time out or ban them, store the outcome; returns refusals."""
-        fresh = await self.store.add_offenders(actions, self.clock.now())
-        blocked: dict[int, list[dict[str, Any]]] = {}
-        by_incident: dict[int, list[OffenderAction]] = {}
-        for action in fresh:
-            by_incident.setdefault(action.incident_id, []).append(action)
-        gate = asyncio.Semaphore(TIMEOUT_CONCURRENCY)
-        for incident_id, group in by_incident.items():
-            statuses: dict[int, str] = {}
-            reason = await self._reason(gid, "spam_account", id=incident_id)
-
-            async def timeout(action: OffenderAction, reason: str = reason) -> None:
-                async with gate:
-                    await port.timeout(action.user_id, action.until, reason)
-
-            timeouts = [a for a in group if a.action == "timeout"]
-            results = await asyncio.gather(*(timeout(a) for a in timeouts), return_exceptions=True)
-            for action, result in zip(timeouts, results, strict=True):
-                statuses[action.user_id] = self._outcome(result, blocked.setdefault(incident_id, []))
-            bans = [a.user_id for a in group if a.action == "ban"]
-            if bans:
-                try:
-                    banned = await port.ban(bans, reason)
-                    statuses.update({uid: "applied" if uid in banned else "failed" for uid in bans})
-                except Blocked as exc:
-                    blocked.setdefault(incident_id, []).append(blocked_entry(exc))
-                    statuses.update(dict.fromkeys(bans, "blocked" if exc.permission else "failed"))
-            await self.store.set_offender_status(incident_id, statuses)
-        return {k: v for k, v in blocked.items() if v}
-
-    @staticmethod
-    def _outcome(result: Any, blocked: list[dict[str, Any]]) -> str:
-        if isinstance(result, Blocked):
-            blocked.append(blocked_entry(result))
-            return "blocked" if result.permission else "failed"
-        if isinstance(result, BaseException):
-            log.error("anti-spam action failed", exc_info=result)
-            return "failed"
-        return "applied"
-
-    # ------------------------------------------------------------------ alerts
-    async def _view(self, incident_id: int) -> IncidentView | None:
-        incident = await self.store.incident(incident_id)
-        if incident is None:
-            return None
-        found = await self.store.lockdown(incident_id)
-        offenders = await self.store.offenders(incident_id)
-        return IncidentView(incident, found[1] if found else None, found[0].status if found else None, offenders)
-
-    async def _render(self, gid: int, incident_id: int, ended_by_user: int | None = None) -> Any:
-        view = await self._view(incident_id)
-        if view is None:
-            return None
-        settings, config = await self.settings(gid), await self.core.guild_config(gid)
-        lang = await self._lang(gid)
-        return self.report.incident_alert(lang, view, settings, config, self.clock.now(), ended_by_user=ended_by_user)
-
-    async def _post_alert(self, gid: int, incident_id: int) -> None:
-        port = self._port(gid)
-        alert = await self._render(gid, incident_id)
-        if port is None or alert is None:
-            return
-        where = await port.post(alert)
-        if where is not None:
-            await self.store.update_incident(
-                incident_id, alert_channel_id=where.channel_id, alert_message_id=where.message_id
-            )
-
-    async def _refresh_alert(self, gid: int, incident_id: int, ended_by_user: int | None = None) -> None:
-        incident = await self.store.incident(incident_id)
-        port = self._port(gid)
-        if incident is None or port is None or incident.alert_message_id is None or incident.alert_channel_id is None:
-            return
-        alert = await self._render(gid, incident_id, ended_by_user)
-        if alert is not None:
-            alert.ping_role_id = None
-            await port.edit(AlertMessage(incident.alert_channel_id, incident.alert_message_id), alert)
-
     # ------------------------------------------------------------------ scheduled work
-    async def _schedule_morning(self, gid: int, settings: AntispamSettings, at: datetime) -> None:
-        due = settings.next_morning(at)
-        pending = await self.core.scheduler.pending(MORNING, guild_id=gid)
-        if any(job.due_at == due for job in pending):
-            return
-        await self.core.scheduler.schedule(MORNING, due, {}, key=_key(MORNING, gid), guild_id=gid)
-
     async def on_quiet(self, job: Job) -> None:
         """The quiet timer: unlock when no spam came for ``quiet_minutes``, else look again later."""
         incident = await self.store.incident(int(job.payload["incident_id"]))
@@ -595,7 +458,7 @@ class AntispamService:
         seen = (incident.last_spam_at, incident.started_at, self.guard.last_spam_at(gid))
         due = quiet_at(seen, settings.quiet_minutes)
         if self.clock.now() < due:
-            await self.core.scheduler.schedule(QUIET, due, job.payload, key=_key(QUIET, gid), guild_id=gid)
+            await self.core.scheduler.schedule(QUIET, due, job.payload, key=job_key(QUIET, gid), guild_id=gid)
             return
         await self.unlock(gid, by="quiet", incident_id=incident.id)
 
@@ -616,22 +479,7 @@ class AntispamService:
         if not blocked:
             await self.store.set_lockdown(incident_id, paused_until=until)
         due = self.clock.now() + lockdown.RENEW_EVERY
-        await self.core.scheduler.schedule(RENEW, due, job.payload, key=_key(RENEW, gid), guild_id=gid)
-
-    async def on_morning(self, job: Job) -> None:
-        """The morning summary of the night's incidents, in the staff channel (else the alert target)."""
-        gid = job.guild_id
-        port = self._port(gid) if gid is not None else None
-        if gid is None or port is None:
-            return
-        incidents = await self.store.night_unsummarized(gid, self.clock.now())
-        if not incidents:
-            return
-        views = [v for v in [await self._view(i.id) for i in incidents] if v is not None]
-        settings, config = await self.settings(gid), await self.core.guild_config(gid)
-        alert = self.report.morning(await self._lang(gid), views, settings)
-        await port.post(alert, channel_id=config.channels.staff_desk)
-        await self.store.mark_summarized(i.id for i in incidents)
+        await self.core.scheduler.schedule(RENEW, due, job.payload, key=job_key(RENEW, gid), guild_id=gid)
 
     async def on_purge(self, job: Job) -> None:
         """Daily: offender rows expire ``record_retention_days`` after their incident closed."""
@@ -675,10 +523,10 @@ class AntispamService:
         pending = {job.key for job in await self.core.scheduler.pending(guild_id=gid)}
         payload = {"incident_id": incident_id}
         now = self.clock.now()
-        if not keep_locked and _key(QUIET, gid) not in pending:
-            await self.core.scheduler.schedule(QUIET, now, payload, key=_key(QUIET, gid), guild_id=gid)
-        if paused and _key(RENEW, gid) not in pending:
-            await self.core.scheduler.schedule(RENEW, now, payload, key=_key(RENEW, gid), guild_id=gid)
+        if not keep_locked and job_key(QUIET, gid) not in pending:
+            await self.core.scheduler.schedule(QUIET, now, payload, key=job_key(QUIET, gid), guild_id=gid)
+        if paused and job_key(RENEW, gid) not in pending:
+            await self.core.scheduler.schedule(RENEW, now, payload, key=job_key(RENEW, gid), guild_id=gid)
 
     async def drain(self, timeout: float = 5.0) -> None:
         """Wait until queued clean-up and follow-up work (alerts, scheduling) is done."""

@@ -154,7 +154,7 @@ async def make_service(runtime: Runtime, port: FakePort, *, start: bool = True) 
     service = AntispamService(runtime, lambda gid: port if gid == port.guild_id else None, window=0.001)
     runtime.scheduler.register(QUIET, service.on_quiet)
     runtime.scheduler.register(RENEW, service.on_renew)
-    runtime.scheduler.register(MORNING, service.on_morning)
+    runtime.scheduler.register(MORNING, service.alerts.on_morning)
     runtime.scheduler.register(PURGE, service.on_purge)
     if start:
         await service.resume([GUILD])

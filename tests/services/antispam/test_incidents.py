@@ -12,6 +12,7 @@ from bot.db.engine import Database
 from bot.db.models.antispam import AntispamIncident, AntispamLockdown, AntispamOffender
 from bot.domain.spam import JoinEvent, Reason, Verdict, VerdictKind
 from bot.services.antispam import LOCK_BITS
+from bot.services.antispam import alerts as alerts_module
 from bot.services.antispam import service as service_module
 
 from .fakes import GUILD, MIDNIGHT, FakeGuild, FakePort, event, make_runtime, make_service, member_verdict, mid
@@ -80,8 +81,9 @@ async def test_lockdown_on_join_burst_locks_by_day_too(db: Database) -> None:
 
 
 async def test_per_account_alerts_of_an_attack_fold_into_its_one_incident(db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(service_module, "ALERT_FOLD_SECONDS", 0.05)
-    monkeypatch.setattr(service_module, "ALERT_REFRESH_SECONDS", 0.05)
+    # long enough for the four verdicts below to be recorded first, also on a busy machine with PostgreSQL
+    monkeypatch.setattr(service_module, "ALERT_FOLD_SECONDS", 0.5)
+    monkeypatch.setattr(alerts_module, "ALERT_REFRESH_SECONDS", 0.05)
     clock = FakeClock(MIDNIGHT)
     g = FakeGuild()
     port = FakePort(g)
