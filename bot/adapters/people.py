@@ -12,23 +12,14 @@ from bot.events import Seen
 from bot.services.contacts import Person
 
 
-def is_admin(member: discord.Member) -> bool:
-    """Administrator permission (discord.py already grants it to the owner)."""
-    return member.guild_permissions.administrator
-
-
-def access_permissions(member: discord.Member) -> frozenset[str]:
-    """The member's Discord permissions that count for access while no staff role is configured."""
-    return _access_permissions(member.guild_permissions)
-
-
 def _access_permissions(perms: discord.Permissions) -> frozenset[str]:
+    """The Discord permissions that count for access while no staff role is configured."""
     return frozenset(name for name in MODERATOR_PERMISSIONS if getattr(perms, name))
 
 
 def person(member: discord.Member | discord.User) -> Person:
     if isinstance(member, discord.Member):
-        perms = member.guild_permissions  # computed from every role: read once
+        perms = member.guild_permissions  # computed from every role (the owner gets all): read once
         return Person(
             user_id=member.id,
             role_ids=frozenset(role.id for role in member.roles),

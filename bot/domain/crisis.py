@@ -115,7 +115,7 @@ DEFAULT_NOT_CRISIS: tuple[str, ...] = (
 
 # Filler words that may not sit inside a gapped phrase: they turn its meaning around.
 _GAP_BLOCKERS = ("niet", "geen", "nooit", "not", "never", "no", "dont", "didnt", "wont", "cant")
-_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
+_APOSTROPHES = "'’‘`´ʼ"  # dropped, so "don't" is "dont"; of these only ' and ` are ASCII
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _SEPARATORS = re.compile(r"[^0-9a-z*]+")
 _REPEATS = re.compile(r"(.)\1+")
@@ -133,7 +133,7 @@ def _squeeze(word: str) -> str:
 def normalize_words(text: str, *, keep_star: bool = False) -> list[str]:
     """Words of ``text`` casefolded, without accents, format characters, apostrophes or punctuation."""
     if text.isascii():  # the common case: no format characters, accents or case beyond A-Z to undo
-        text = text.replace("'", "").replace("`", "").lower()  # the ASCII ones of the apostrophes
+        text = text.replace("'", "").replace("`", "").lower()  # the ASCII ones of the _APOSTROPHES
     else:
         text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE)).translate(_COMBINING).casefold()
     if _LEET_CHAR.search(text):  # leetspeak is undone in chunks with a letter ("z3lfm00rd", not "10")
@@ -163,7 +163,7 @@ class _DropTable(dict[int, str | None]):
 
 
 _MAX_REMEMBERED = 50_000
-_INVISIBLE = _DropTable(lambda char: unicodedata.category(char) == "Cf", extra="'’‘`´ʼ")
+_INVISIBLE = _DropTable(lambda char: unicodedata.category(char) == "Cf", extra=_APOSTROPHES)
 _COMBINING = _DropTable(lambda char: unicodedata.combining(char) != 0)
 
 
